@@ -1,0 +1,281 @@
+"""`Wootiv` and `AsyncWootiv`: option plumbing and the two drivers.
+
+Everything a call does — building the request, retrying, reading the answer
+— is decided by `wootiv_core`. A client holds the settings (`ClientConfig`)
+and a transport, and runs the core's flow: `Wootiv` with blocking sends and
+`time.sleep`, `AsyncWootiv` with awaited sends and `asyncio.sleep`. Those two
+small loops are the only code that exists twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+import uuid
+from typing import Any, Callable, Dict, Generic, Mapping, Optional, TypeVar, Union
+
+from typing_extensions import Self
+
+import attrs
+
+from wootiv_core.config import DEFAULT_ENVIRONMENT, ENVIRONMENTS, ClientConfig
+from wootiv_core.errors import APIConnectionError, WootivError
+from wootiv_core.exchange import Flow, Send, exchange
+from wootiv_core.http import DEFAULT_TIMEOUT, Response, Timeout
+from wootiv_core.operation import NOT_GIVEN, Call, NotGiven, PagedCall
+from wootiv_core.paging import PageData
+from wootiv_core.request_builder import build_request
+from wootiv_core.results import result_reader
+from wootiv_core.retries import RetryPolicy
+from wootiv_core.transport import AsyncTransport, SyncTransport
+
+from ._logging import configure_from_env
+from ._pages import AsyncPage, AsyncPager, SyncPage
+from ._resource import Async, Resource, Sync
+from ._transports import ProxiesOption, async_transport, sync_transport
+from ._tree import ResourceTree
+from ._version import __version__
+
+__all__ = ["Wootiv", "AsyncWootiv"]
+
+T = TypeVar("T")
+M = TypeVar("M", Sync, Async)
+
+TimeoutOption = Union[float, Timeout, Any, None, NotGiven]
+
+
+def _config(
+    *,
+    api_key: Optional[str],
+    environment: Optional[str],
+    base_url: Optional[str],
+    timeout: TimeoutOption,
+    max_retries: int,
+    default_headers: Optional[Mapping[str, str]],
+    default_query: Optional[Mapping[str, object]],
+    strict: bool,
+) -> ClientConfig:
+    key = api_key if api_key is not None else os.environ.get("WOOTIV_API_KEY")
+    if not key:
+        raise WootivError(
+            "No API key: pass api_key= to the client or set the WOOTIV_API_KEY environment variable."
+        )
+    if environment is not None and environment not in ENVIRONMENTS:
+        names = ", ".join(repr(name) for name in ENVIRONMENTS)
+        raise ValueError(f"unknown environment {environment!r}; use one of {names}, or pass base_url=")
+    url = base_url or os.environ.get("WOOTIV_BASE_URL") or ENVIRONMENTS[environment or DEFAULT_ENVIRONMENT]
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ValueError(f"max_retries must be a whole number >= 0, got {max_retries!r}")
+    return ClientConfig(
+        api_key=key,
+        base_url=url,
+        timeout=DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else Timeout.coerce(timeout),
+        retry=RetryPolicy(max_retries=max_retries),
+        default_headers=dict(default_headers or {}),
+        default_query=dict(default_query or {}),
+        strict=strict,
+        user_agent=f"Wootiv/Python {__version__}",
+    )
+
+
+class _ClientBase(ResourceTree[M], Generic[M]):
+    """What both clients share: settings, request flows, copies."""
+
+    _config: ClientConfig
+    _owns_transport: bool
+
+    _make_transport: Callable[..., Any]
+
+    def __init__(
+        self,
+        *,
+        api_key: Optional[str] = None,
+        environment: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: TimeoutOption = NOT_GIVEN,
+        max_retries: int = 2,
+        default_headers: Optional[Mapping[str, str]] = None,
+        default_query: Optional[Mapping[str, object]] = None,
+        http_client: Any = None,
+        transport: Any = None,
+        proxy: Optional[str] = None,
+        proxies: ProxiesOption = None,
+        strict_response_validation: bool = False,
+        _strict_response_validation: Optional[bool] = None,
+    ) -> None:
+        configure_from_env()
+        self._config = _config(
+            api_key=api_key,
+            environment=environment,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            strict=strict_response_validation if _strict_response_validation is None else _strict_response_validation,
+        )
+        self._transport = type(self)._make_transport(http_client, transport=transport, proxy=proxy, proxies=proxies)
+        self._owns_transport = True
+
+    def with_options(
+        self,
+        *,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: TimeoutOption = NOT_GIVEN,
+        max_retries: Optional[int] = None,
+        default_headers: Optional[Mapping[str, str]] = None,
+        default_query: Optional[Mapping[str, object]] = None,
+    ) -> Self:
+        """A client with some options changed, sharing this one's connections.
+
+        Headers and query parameters are added to the current ones. Closing
+        the copy does not close the shared connections; closing the original
+        does.
+        """
+        config = self._config
+        changes: Dict[str, Any] = {}
+        if api_key is not None:
+            changes["api_key"] = api_key
+        if base_url is not None:
+            changes["base_url"] = base_url
+        if not isinstance(timeout, NotGiven):
+            changes["timeout"] = Timeout.coerce(timeout)
+        if max_retries is not None:
+            changes["retry"] = attrs.evolve(config.retry, max_retries=max_retries)
+        if default_headers is not None:
+            changes["default_headers"] = {**config.default_headers, **default_headers}
+        if default_query is not None:
+            changes["default_query"] = {**config.default_query, **default_query}
+        clone = object.__new__(type(self))
+        # Cached resource objects point at this client; the copy makes its own.
+        clone.__dict__.update({key: value for key, value in self.__dict__.items() if not isinstance(value, Resource)})
+        clone._config = attrs.evolve(config, **changes)
+        clone._owns_transport = False
+        return clone
+
+    copy = with_options
+
+    def _flow(self, call: Call[T]) -> Flow[T]:
+        request = build_request(self._config, call, uuid.uuid4().hex)
+        read = result_reader(call.op, self._config.strict)
+        return exchange(request, read, self._config.retry, now=time.time, random=random.random)
+
+    @property
+    def api_key(self) -> str:
+        """The API key in use (never shown by `repr`)."""
+        return self._config.api_key
+
+    @property
+    def base_url(self) -> str:
+        """The URL every path is appended to."""
+        return self._config.base_url
+
+    @property
+    def timeout(self) -> Timeout:
+        """The default timeout of each request."""
+        return self._config.timeout
+
+    @property
+    def max_retries(self) -> int:
+        """How many times a failed call is retried."""
+        return self._config.retry.max_retries
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
+
+
+class Wootiv(_ClientBase[Sync]):
+    """The Wootiv API client; every call blocks until its result is ready.
+
+    See the README for each option. A client made here owns its HTTP client
+    and closes it on `close()` or at the end of a `with` block; an
+    `http_client` passed in is never closed.
+    """
+
+    _make_transport = staticmethod(sync_transport)
+    _transport: SyncTransport
+
+    def _run(self, call: Call[T]) -> T:
+        flow = self._flow(call)
+        reply: Optional[Response] = None
+        failure: Optional[APIConnectionError] = None
+        while True:
+            try:
+                step = flow.send(reply) if failure is None else flow.throw(failure)
+            except StopIteration as done:
+                result: T = done.value
+                return result
+            reply = failure = None
+            if isinstance(step, Send):
+                try:
+                    reply = self._transport.send(step.request)
+                except APIConnectionError as exc:
+                    failure = exc
+            else:
+                time.sleep(step.seconds)
+
+    def _paginate(self, call: PagedCall[T]) -> SyncPage[T]:
+        data: PageData[T] = self._run(call)  # pyright: ignore[reportAssignmentType]
+        return SyncPage(self, call, data)
+
+    def close(self) -> None:
+        """Close the connections this client created (idempotent)."""
+        if self._owns_transport:
+            self._transport.close()
+
+    def __enter__(self) -> "Wootiv":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncWootiv(_ClientBase[Async]):
+    """The Wootiv API client for asyncio; every call is awaited.
+
+    Options are those of `Wootiv`. Use `async with AsyncWootiv() as client:`
+    or `await client.close()`.
+    """
+
+    _make_transport = staticmethod(async_transport)
+    _transport: AsyncTransport
+
+    async def _run(self, call: Call[T]) -> T:
+        flow = self._flow(call)
+        reply: Optional[Response] = None
+        failure: Optional[APIConnectionError] = None
+        while True:
+            try:
+                step = flow.send(reply) if failure is None else flow.throw(failure)
+            except StopIteration as done:
+                result: T = done.value
+                return result
+            reply = failure = None
+            if isinstance(step, Send):
+                try:
+                    reply = await self._transport.send(step.request)
+                except APIConnectionError as exc:
+                    failure = exc
+            else:
+                await asyncio.sleep(step.seconds)
+
+    async def _fetch_page(self, call: PagedCall[T]) -> AsyncPage[T]:
+        data: PageData[T] = await self._run(call)  # pyright: ignore[reportAssignmentType]
+        return AsyncPage(self, call, data)
+
+    def _paginate(self, call: PagedCall[T]) -> AsyncPager[T]:
+        return AsyncPager(self, call)
+
+    async def close(self) -> None:
+        """Close the connections this client created (idempotent)."""
+        if self._owns_transport:
+            await self._transport.aclose()
+
+    async def __aenter__(self) -> "AsyncWootiv":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()

@@ -1,0 +1,142 @@
+"""Pages of paginated lists, and iteration over all their items.
+
+The core decides whether a next page exists and which call fetches it
+(`wootiv_core.paging.next_call`); these classes only follow that answer,
+blocking (`SyncPage`) or awaiting (`AsyncPage`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, AsyncIterator, Generator, Generic, Iterator, List, Optional, TypeVar
+
+import attrs
+
+from wootiv_core.operation import PagedCall
+from wootiv_core.paging import PageData, next_call
+
+if TYPE_CHECKING:
+    from ._client import AsyncWootiv, Wootiv
+
+__all__ = ["PageInfo", "SyncPage", "AsyncPage", "AsyncPager"]
+
+T = TypeVar("T")
+
+_NO_NEXT = "There is no next page; check has_next_page() before calling get_next_page()."
+
+
+@attrs.frozen
+class PageInfo:
+    """What the next page's request changes: the `page` query parameter."""
+
+    page: int
+
+
+class _PageBase(Generic[T]):
+    def __init__(self, call: PagedCall[T], data: PageData[T]) -> None:
+        self._call = call
+        self._data = data
+        self._next = next_call(call, data)
+
+    @property
+    def data(self) -> List[T]:
+        """The items on this page."""
+        return self._data.items
+
+    @property
+    def page(self) -> Optional[int]:
+        """This page's number (1-based), or `None` if the server sent none."""
+        return self._data.page
+
+    @property
+    def page_count(self) -> Optional[int]:
+        """The number of pages, or `None` if the server sent none."""
+        return self._data.page_count
+
+    @property
+    def total(self) -> Optional[int]:
+        """The server's `total` field, if any."""
+        return self._data.total
+
+    def has_next_page(self) -> bool:
+        """Whether another page follows this one."""
+        return self._next is not None
+
+    def next_page_info(self) -> Optional[PageInfo]:
+        """How the next page is asked for, or `None` on the last page."""
+        return None if self._next is None else PageInfo(page=self._next.args["page"])
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} page={self.page} of {self.page_count}, {len(self.data)} items>"
+
+
+class SyncPage(_PageBase[T]):
+    """One page of a list; iterating it yields every item of every page."""
+
+    def __init__(self, client: "Wootiv", call: PagedCall[T], data: PageData[T]) -> None:
+        super().__init__(call, data)
+        self._client = client
+
+    def get_next_page(self) -> "SyncPage[T]":
+        """Fetch the next page (raises `RuntimeError` on the last one)."""
+        if self._next is None:
+            raise RuntimeError(_NO_NEXT)
+        return self._client._paginate(self._next)  # pyright: ignore[reportPrivateUsage]
+
+    def iter_pages(self) -> Iterator["SyncPage[T]"]:
+        """This page, then each following page, fetched as needed."""
+        page: SyncPage[T] = self
+        yield page
+        while page.has_next_page():
+            page = page.get_next_page()
+            yield page
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            yield from page.data
+
+
+class AsyncPage(_PageBase[T]):
+    """One page of a list; `async for` over it yields every item of every page."""
+
+    def __init__(self, client: "AsyncWootiv", call: PagedCall[T], data: PageData[T]) -> None:
+        super().__init__(call, data)
+        self._client = client
+
+    async def get_next_page(self) -> "AsyncPage[T]":
+        """Fetch the next page (raises `RuntimeError` on the last one)."""
+        if self._next is None:
+            raise RuntimeError(_NO_NEXT)
+        return await self._client._fetch_page(self._next)  # pyright: ignore[reportPrivateUsage]
+
+    async def iter_pages(self) -> AsyncIterator["AsyncPage[T]"]:
+        """This page, then each following page, fetched as needed."""
+        page: AsyncPage[T] = self
+        yield page
+        while page.has_next_page():
+            page = await page.get_next_page()
+            yield page
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            for item in page.data:
+                yield item
+
+
+class AsyncPager(Generic[T]):
+    """What an async list method returns before anything is sent.
+
+    `await` it for the first `AsyncPage`, or `async for` over it for every
+    item of every page.
+    """
+
+    def __init__(self, client: "AsyncWootiv", call: PagedCall[T]) -> None:
+        self._client = client
+        self._call = call
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        return self._client._fetch_page(self._call).__await__()  # pyright: ignore[reportPrivateUsage]
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        first = await self._client._fetch_page(self._call)  # pyright: ignore[reportPrivateUsage]
+        async for item in first:
+            yield item

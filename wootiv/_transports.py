@@ -1,0 +1,117 @@
+"""Choosing the transport a client sends through, from its options.
+
+`http_client=` may be an httpx client, a `requests.Session`, an
+`aiohttp.ClientSession`, the name of one of those stacks, or any object that
+already implements the core transport protocol (such as the in-process
+emulator's). A client or session passed in is used as it is and never closed
+by us; the transport adapters guarantee that.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Mapping, Optional, Union
+
+from wootiv_core.transport import AsyncTransport, SyncTransport
+
+__all__ = ["sync_transport", "async_transport"]
+
+ProxiesOption = Union[str, Mapping[str, str], None]
+
+
+def _library(obj: object) -> str:
+    return type(obj).__module__.split(".", 1)[0]
+
+
+def _single_proxy(proxy: Optional[str], proxies: ProxiesOption) -> Optional[str]:
+    if proxy is not None and proxies is not None:
+        raise ValueError("pass either proxy= or proxies=, not both")
+    if proxies is None or isinstance(proxies, str):
+        return proxy if proxies is None else proxies
+    return None
+
+
+def _httpx_mounts(proxies: ProxiesOption, async_: bool) -> Optional[Dict[str, Any]]:
+    """The earlier SDK's `proxies={"https://": url}` as httpx mounts.
+
+    httpx 0.28 dropped `proxies=`; one mount per URL pattern does the same.
+    """
+    if proxies is None or isinstance(proxies, str):
+        return None
+    import httpx
+
+    kind = httpx.AsyncHTTPTransport if async_ else httpx.HTTPTransport
+    return {pattern: kind(proxy=url) for pattern, url in proxies.items()}
+
+
+def sync_transport(
+    http_client: Any, *, transport: Any = None, proxy: Optional[str] = None, proxies: ProxiesOption = None
+) -> SyncTransport:
+    """The transport for a `Wootiv` client."""
+    single = _single_proxy(proxy, proxies)
+    if http_client is None or http_client == "httpx":
+        from wootiv_transports.httpx_transport import HttpxTransport
+
+        return HttpxTransport(transport=transport, proxy=single, mounts=_httpx_mounts(proxies, False))
+    if transport is not None or single is not None or proxies is not None:
+        raise ValueError("transport=, proxy= and proxies= configure the client the SDK creates; "
+                         "with http_client=, configure that client instead")
+    if http_client == "requests":
+        from wootiv_transports.requests_transport import RequestsTransport
+
+        return RequestsTransport()
+    if isinstance(http_client, str):
+        raise ValueError(f"Wootiv(http_client={http_client!r}): use 'httpx' or 'requests' (for 'aiohttp', use AsyncWootiv)")
+    library = _library(http_client)
+    if library == "httpx":
+        from wootiv_transports.httpx_transport import HttpxTransport
+
+        return HttpxTransport(http_client)
+    if library == "requests":
+        from wootiv_transports.requests_transport import RequestsTransport
+
+        return RequestsTransport(http_client)
+    if library == "aiohttp":
+        raise TypeError("an aiohttp.ClientSession is async: use it with AsyncWootiv(http_client=session)")
+    if isinstance(http_client, SyncTransport):
+        return http_client
+    raise TypeError(
+        "Wootiv(http_client=...) takes an httpx.Client, a requests.Session or a sync transport, "
+        f"got {type(http_client).__name__}"
+    )
+
+
+def async_transport(
+    http_client: Any, *, transport: Any = None, proxy: Optional[str] = None, proxies: ProxiesOption = None
+) -> AsyncTransport:
+    """The transport for an `AsyncWootiv` client."""
+    single = _single_proxy(proxy, proxies)
+    if http_client is None or http_client == "httpx":
+        from wootiv_transports.httpx_transport import AsyncHttpxTransport
+
+        return AsyncHttpxTransport(transport=transport, proxy=single, mounts=_httpx_mounts(proxies, True))
+    if transport is not None or single is not None or proxies is not None:
+        raise ValueError("transport=, proxy= and proxies= configure the client the SDK creates; "
+                         "with http_client=, configure that client instead")
+    if http_client == "aiohttp":
+        from wootiv_transports.aiohttp_transport import AiohttpTransport
+
+        return AiohttpTransport()
+    if isinstance(http_client, str):
+        raise ValueError(f"AsyncWootiv(http_client={http_client!r}): use 'httpx' or 'aiohttp' (for 'requests', use Wootiv)")
+    library = _library(http_client)
+    if library == "httpx":
+        from wootiv_transports.httpx_transport import AsyncHttpxTransport
+
+        return AsyncHttpxTransport(http_client)
+    if library == "aiohttp":
+        from wootiv_transports.aiohttp_transport import AiohttpTransport
+
+        return AiohttpTransport(http_client)
+    if library == "requests":
+        raise TypeError("a requests.Session is sync: use it with Wootiv(http_client=session)")
+    if isinstance(http_client, AsyncTransport):
+        return http_client
+    raise TypeError(
+        "AsyncWootiv(http_client=...) takes an httpx.AsyncClient, an aiohttp.ClientSession or an async "
+        f"transport, got {type(http_client).__name__}"
+    )

@@ -1,0 +1,179 @@
+"""Turning decoded JSON into models, strictly or leniently.
+
+One converter serves the whole SDK. Structuring first runs cattrs' compiled
+hooks, which check types properly (a string is not a list of characters, a
+number is not a string); that is the fast path every well-formed answer
+takes. When it fails:
+
+* in strict mode, the detailed cattrs converter runs once more to say which
+  field is wrong, and `ShapeError` carries that message;
+* in lenient mode (the default, like the earlier SDK), the value is rebuilt
+  field by field: what fits is typed, what does not is kept raw, and missing
+  fields are `None`. A server that adds, drops or changes a field therefore
+  never makes a call fail.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from typing import Any, Callable, Dict, FrozenSet, List, Type, TypeVar, Union, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, override
+
+from .model import Model, wire_name
+
+__all__ = ["ShapeError", "structure", "parse_datetime"]
+
+T = TypeVar("T")
+
+_UNION_TYPES: tuple[Any, ...] = (Union,)
+if sys.version_info >= (3, 10):
+    import types as _types
+
+    _UNION_TYPES = (Union, _types.UnionType)
+
+
+class ShapeError(ValueError):
+    """Decoded JSON does not have the shape a type requires."""
+
+
+def parse_datetime(value: Any) -> _dt.datetime:
+    """An aware datetime from an ISO 8601 string (a `Z` suffix is UTC; no zone is UTC)."""
+    if not isinstance(value, str):
+        raise TypeError(f"expected an ISO 8601 date-time string, got {type(value).__name__}")
+    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+    parsed = _dt.datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=_dt.timezone.utc)
+
+
+def _exact(kind: Type[Any]) -> Callable[[Any, Any], Any]:
+    def hook(value: Any, _: Any) -> Any:
+        if type(value) is not kind:
+            raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+        return value
+
+    return hook
+
+
+def _number(value: Any, _: Any) -> float:
+    if type(value) is float:
+        return value
+    if type(value) is int:
+        return float(value)
+    raise TypeError(f"expected a number, got {type(value).__name__}")
+
+
+def _is_list(tp: Any) -> bool:
+    return get_origin(tp) in (list, List)
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, Model) and tp is not Model
+
+
+def _build(detailed: bool) -> cattrs.Converter:
+    conv = cattrs.Converter(detailed_validation=detailed, forbid_extra_keys=False)
+    conv.register_structure_hook(str, _exact(str))
+    conv.register_structure_hook(bool, _exact(bool))
+    conv.register_structure_hook(int, _exact(int))
+    conv.register_structure_hook(float, _number)
+    conv.register_structure_hook(_dt.datetime, lambda value, _: parse_datetime(value))  # pyright: ignore[reportUnknownLambdaType]
+
+    def list_hook(tp: Any) -> Callable[[Any, Any], Any]:
+        (item_type,) = get_args(tp) or (Any,)
+        item_hook = conv.get_structure_hook(item_type)
+
+        def hook(value: Any, _: Any) -> List[Any]:
+            if type(value) is not list:
+                raise TypeError(f"expected a list, got {type(value).__name__}")
+            items: List[Any] = value
+            return [item_hook(item, item_type) for item in items]
+
+        return hook
+
+    def model_hook(cls: Type[Model]) -> Callable[[Any, Any], Model]:
+        attrs.resolve_types(cls)
+        fields = [field for field in attrs.fields(cls) if field.name != "extra_fields"]
+        renames = {field.name: override(rename=wire_name(field)) for field in fields}
+        inner = make_dict_structure_fn(cls, conv, extra_fields=override(omit=True), **renames)
+        known: FrozenSet[str] = frozenset(wire_name(field) for field in fields)
+
+        def hook(value: Any, _: Any) -> Model:
+            if type(value) is not dict:
+                raise TypeError(f"expected a JSON object for {cls.__name__}, got {type(value).__name__}")
+            data: Dict[str, Any] = value
+            model = inner(data, cls)
+            if not known.issuperset(data):
+                model.extra_fields = {key: item for key, item in data.items() if key not in known}
+            return model
+
+        return hook
+
+    conv.register_structure_hook_factory(_is_list, list_hook)
+    conv.register_structure_hook_factory(_is_model, model_hook)
+    return conv
+
+
+_fast = _build(detailed=False)
+_detailed = _build(detailed=True)
+
+
+def _describe(error: BaseException) -> str:
+    notes: List[str] = []
+    for exc in cattrs.transform_error(error) if isinstance(error, cattrs.BaseValidationError) else [str(error)]:
+        notes.append(exc)
+    return "; ".join(notes) or repr(error)
+
+
+def _lenient(value: Any, tp: Any) -> Any:
+    try:
+        return _fast.structure(value, tp)
+    except Exception:  # noqa: BLE001 - any failure means "rebuild by hand"
+        pass
+    if _is_model(tp) and type(value) is dict:
+        data: Dict[str, Any] = value
+        kwargs: Dict[str, Any] = {}
+        known: set[str] = set()
+        attrs.resolve_types(tp)
+        for field in attrs.fields(tp):
+            if field.name == "extra_fields":
+                continue
+            key = wire_name(field)
+            known.add(key)
+            kwargs[field.name] = _lenient(data[key], field.type) if key in data else None
+        model = tp(**kwargs)
+        model.extra_fields = {key: item for key, item in data.items() if key not in known}
+        return model
+    if _is_list(tp) and type(value) is list:
+        (item_type,) = get_args(tp) or (Any,)
+        items: List[Any] = value
+        return [_lenient(item, item_type) for item in items]
+    if get_origin(tp) in _UNION_TYPES:
+        for option in get_args(tp):
+            try:
+                return _fast.structure(value, option)
+            except Exception:  # noqa: BLE001 - try the next member of the union
+                continue
+    return value
+
+
+def structure(value: Any, tp: Type[T], *, strict: bool) -> T:
+    """`value` (decoded JSON) as an instance of `tp`.
+
+    Strict: raise `ShapeError` naming the offending fields. Lenient: never
+    raise; keep what does not fit as it came.
+    """
+    try:
+        return _fast.structure(value, tp)
+    except Exception as error:  # noqa: BLE001 - cattrs raises many kinds
+        if not strict:
+            result: T = _lenient(value, tp)
+            return result
+        try:
+            _detailed.structure(value, tp)
+        except Exception as detailed:  # noqa: BLE001
+            raise ShapeError(_describe(detailed)) from error
+        raise ShapeError(_describe(error)) from error

@@ -1,0 +1,91 @@
+"""One call's conversation with the server, as a generator.
+
+`exchange` is a state machine in the style of httpx's auth flows. It yields
+what it needs done — `Send(request)` or `Sleep(seconds)` — and is resumed with
+the `Response` (or has the transport's `APIConnectionError` thrown into it).
+It returns the parsed result or raises the typed error. Because it performs
+no I/O itself, the same flow runs under the sync driver, the async driver and
+the tests, and the whole retry policy lives in this one place.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable, Generator, Optional, TypeVar, Union
+
+import attrs
+
+from .errors import APIConnectionError, APIError, APITimeoutError, status_error
+from .http import Request, Response
+from .retries import RetryPolicy, is_retryable_status
+
+__all__ = ["Send", "Sleep", "Step", "Flow", "exchange"]
+
+T = TypeVar("T")
+
+log = logging.getLogger("wootiv")
+
+
+@attrs.frozen
+class Send:
+    """Send this request and resume the flow with its response."""
+
+    request: Request
+
+
+@attrs.frozen
+class Sleep:
+    """Wait this many seconds, then resume the flow with `None`."""
+
+    seconds: float
+
+
+Step = Union[Send, Sleep]
+Flow = Generator[Step, Optional[Response], T]
+
+
+def exchange(
+    request: Request,
+    parse: Callable[[Response], T],
+    policy: RetryPolicy,
+    *,
+    now: Callable[[], float],
+    random: Callable[[], float],
+) -> Flow[T]:
+    """Send `request`, retrying as `policy` allows, and return `parse(response)`.
+
+    `now` gives the Unix time (to read `Retry-After` dates) and `random` a
+    number in [0, 1) for jitter; the drivers pass `time.time` and
+    `random.random`, tests pass fixed values.
+    """
+    retry = 0
+    while True:
+        error: APIError
+        log.debug("Sending %s %s", request.method, request.url)
+        try:
+            response = yield Send(request)
+        except APIConnectionError as exc:
+            error = exc
+            delay = policy.delay(retry + 1, None, now(), random())
+        else:
+            assert response is not None, "the driver resumes a Send with the response"
+            if response.is_success:
+                log.debug("%s %s -> %s", request.method, request.url, response.status_code)
+                return parse(response)
+            error = status_error(response)
+            retryable = is_retryable_status(response.status_code, response.headers)
+            delay = policy.delay(retry + 1, response.headers, now(), random()) if retryable else None
+        if retry >= policy.max_retries or delay is None:
+            raise error
+        retry += 1
+        kind = "timeout" if isinstance(error, APITimeoutError) else type(error).__name__
+        log.info(
+            "Retrying %s %s in %.2f s (attempt %d of %d, after %s)",
+            request.method,
+            request.url,
+            delay,
+            retry + 1,
+            policy.max_retries + 1,
+            kind,
+        )
+        yield Sleep(delay)

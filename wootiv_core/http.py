@@ -1,0 +1,136 @@
+"""HTTP values that cross the line between the core and a transport.
+
+The core never touches a socket. It describes what to send as a `Request` and
+reads what came back from a `Response`; a transport adapter does the sending.
+Both are plain immutable values so that the retry machine can resend the same
+request and tests can compare them with `==`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Tuple, Union
+
+import attrs
+
+__all__ = ["Headers", "Request", "Response", "Timeout", "Body"]
+
+
+class Headers(Mapping[str, str]):
+    """A case-insensitive, read-only header mapping.
+
+    Transports hand the core their own header objects (httpx, requests and
+    aiohttp all have case-insensitive ones); this class is for the places that
+    build headers from scratch, such as the in-process emulator and tests.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None) -> None:
+        pairs = items.items() if isinstance(items, Mapping) else (items or ())
+        self._items: Dict[str, Tuple[str, str]] = {name.lower(): (name, value) for name, value in pairs}
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name.lower()][1]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _ in self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"Headers({dict(self.items())!r})"
+
+
+@attrs.frozen
+class Timeout:
+    """Transport-neutral timeouts, in seconds; `None` means no limit.
+
+    `connect` bounds opening a connection, `read` each wait for data, `write`
+    each send, `pool` the wait for a free pooled connection. A transport maps
+    these onto its own library; the defaults match the earlier SDK (60 s, of
+    which 5 s to connect).
+    """
+
+    timeout: Optional[float] = 60.0
+    connect: Optional[float] = attrs.field(default=attrs.Factory(lambda self: self.timeout, takes_self=True))
+    read: Optional[float] = attrs.field(default=attrs.Factory(lambda self: self.timeout, takes_self=True))
+    write: Optional[float] = attrs.field(default=attrs.Factory(lambda self: self.timeout, takes_self=True))
+    pool: Optional[float] = attrs.field(default=attrs.Factory(lambda self: self.timeout, takes_self=True))
+
+    @classmethod
+    def coerce(cls, value: object) -> "Timeout":
+        """A `Timeout` from what a user may pass as `timeout=`.
+
+        Accepted: a number of seconds (every limit), `None` (no limits), a
+        `Timeout`, or any object with `connect`/`read`/`write`/`pool`
+        attributes such as `httpx.Timeout`.
+        """
+        if isinstance(value, Timeout):
+            return value
+        if value is None:
+            return cls(None)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if value <= 0:
+                raise ValueError(f"timeout must be positive, got {value}")
+            return cls(float(value))
+        parts = [getattr(value, name, _MISSING) for name in ("connect", "read", "write", "pool")]
+        if _MISSING in parts or not all(part is None or isinstance(part, (int, float)) for part in parts):
+            raise TypeError(
+                f"timeout must be seconds, None, wootiv.Timeout or httpx.Timeout, got {type(value).__name__}"
+            )
+        connect, read, write, pool = (None if part is None else float(part) for part in parts)  # pyright: ignore
+        return cls(read, connect=connect, read=read, write=write, pool=pool)
+
+
+_MISSING = object()
+
+DEFAULT_TIMEOUT = Timeout(60.0, connect=5.0)
+
+#: A request body: bytes, or a re-iterable source of byte chunks (a streamed
+#: upload). A re-iterable is iterated once per attempt, so a retried upload
+#: sends the same bytes again.
+Body = Union[bytes, Iterable[bytes]]
+
+
+@attrs.frozen
+class Request:
+    """One HTTP request, fully built: nothing about it is decided later."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    content: Body = b""
+    timeout: Timeout = DEFAULT_TIMEOUT
+
+    def __repr__(self) -> str:
+        # Headers hold the API key; a request's repr must never show them.
+        return f"<Request {self.method} {self.url}>"
+
+
+@attrs.frozen
+class Response:
+    """One HTTP response, read whole.
+
+    `headers` may be any case-insensitive mapping; the core only calls `.get`
+    on it with lower-case names.
+    """
+
+    status_code: int
+    headers: Mapping[str, str]
+    content: bytes
+    request: Request
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status_code < 300
+
+    def header(self, name: str) -> Optional[str]:
+        value: Any = self.headers.get(name)
+        return value if value is None else str(value)
+
+    def __repr__(self) -> str:
+        return f"<Response {self.status_code} for {self.request.method} {self.request.url}>"

@@ -1,0 +1,85 @@
+"""The base class of every API model.
+
+Models are attrs classes whose fields carry their wire name in metadata
+(`wire`). They are plain values: equality, hashing off, pickling, `repr`
+without surprises. Fields the API sent that the spec does not know are kept
+in `extra_fields` and can be read as attributes too, so a newer server never
+loses data for an older SDK.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import Any, Dict, Iterator, Optional, Tuple
+
+import attrs
+
+__all__ = ["Model", "wire_name", "plain"]
+
+
+def wire_name(field: "attrs.Attribute[Any]") -> str:
+    """The JSON name of a model field."""
+    name: str = field.metadata.get("wire", field.name)
+    return name
+
+
+def plain(value: Any, use_api_names: bool = True) -> Any:
+    """`value` with every model turned into a JSON-compatible dict."""
+    if isinstance(value, Model):
+        return value.to_dict(use_api_names=use_api_names)
+    if isinstance(value, (list, tuple)):
+        items: Tuple[Any, ...] = tuple(value)  # pyright: ignore[reportUnknownArgumentType]
+        return [plain(item, use_api_names) for item in items]
+    if isinstance(value, dict):
+        mapping: Dict[Any, Any] = value  # pyright: ignore[reportUnknownVariableType]
+        return {key: plain(item, use_api_names) for key, item in mapping.items()}
+    if isinstance(value, _dt.datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return value
+
+
+@attrs.define(eq=True)
+class Model:
+    """Base of the response models in `wootiv.types`.
+
+    `extra_fields` maps the wire name of each field the model does not
+    declare to its raw JSON value. Reading such a field as an attribute
+    (`role.someNewField`) works as well.
+    """
+
+    extra_fields: Dict[str, Any] = attrs.field(factory=dict, kw_only=True, repr=False)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails: fall back to unknown fields.
+        if name == "extra_fields" or name.startswith("__"):
+            raise AttributeError(name)
+        extra = self.extra_fields
+        if name in extra:
+            return extra[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __iter__(self) -> Iterator[Tuple[str, Any]]:
+        """`(python_name, value)` pairs, so that `dict(model)` works."""
+        for field in attrs.fields(type(self)):
+            if field.name != "extra_fields":
+                yield field.name, getattr(self, field.name)
+        yield from self.extra_fields.items()
+
+    def to_dict(self, *, use_api_names: bool = True) -> Dict[str, Any]:
+        """A JSON-compatible dict: wire names by default, Python names if asked.
+
+        Datetimes become ISO 8601 strings; unknown fields are included.
+        """
+        out: Dict[str, Any] = {}
+        for field in attrs.fields(type(self)):
+            if field.name == "extra_fields":
+                continue
+            key = wire_name(field) if use_api_names else field.name
+            out[key] = plain(getattr(self, field.name), use_api_names)
+        out.update(plain(self.extra_fields, use_api_names))
+        return out
+
+    def to_json(self, *, indent: Optional[int] = 2, use_api_names: bool = True) -> str:
+        """The model as JSON text (see `to_dict`)."""
+        return json.dumps(self.to_dict(use_api_names=use_api_names), indent=indent)

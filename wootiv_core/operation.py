@@ -1,0 +1,151 @@
+"""What an API operation is, and what one call of it asks for.
+
+`Operation` is the static description of an endpoint, generated from the
+OpenAPI spec: method, path template, each parameter with its Python and wire
+names, where it goes (path, query, body) and what shape it must have, the
+result type, and whether the list is paginated. `Call` is one invocation: an
+operation plus the caller's arguments and per-call options.
+
+Keeping the description as data lets a single function (`build_request`)
+turn any call into a `Request`, and lets tests walk all operations.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, Mapping, Optional, Tuple, TypeVar, Union
+
+import attrs
+
+from .http import Timeout
+
+__all__ = [
+    "NOT_GIVEN",
+    "NotGiven",
+    "Schema",
+    "Field",
+    "Param",
+    "Operation",
+    "CallOptions",
+    "Call",
+    "PagedCall",
+]
+
+T = TypeVar("T")
+
+
+class NotGiven:
+    """The type of `NOT_GIVEN`: "the caller did not pass this argument".
+
+    It differs from `None`, which some parameters accept as a value (a
+    `timeout=None` means "no timeout").
+    """
+
+    _instance: Optional["NotGiven"] = None
+
+    def __new__(cls) -> "NotGiven":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+
+@attrs.frozen
+class Schema:
+    """The shape a request value must have.
+
+    `kind` is one of `string`, `datetime` (a string or a `datetime`),
+    `integer`, `number`, `boolean`, `array` (items in `items`), `object`
+    (named members in `fields`, other keys passed through), `file` (an upload)
+    or `any`.
+    """
+
+    kind: str
+    items: Optional["Schema"] = None
+    fields: Tuple["Field", ...] = ()
+
+
+@attrs.frozen
+class Field:
+    """A named member of an object-shaped request value."""
+
+    python: str
+    wire: str
+    schema: Schema
+    required: bool = False
+
+
+@attrs.frozen
+class Param:
+    """One argument of an operation.
+
+    `where` is `path`, `query`, `body`, or `unused` (accepted for
+    compatibility with the earlier SDK and never sent).
+    """
+
+    python: str
+    wire: str
+    where: str
+    schema: Schema
+    required: bool = False
+
+
+@attrs.frozen(eq=False)
+class Operation(Generic[T]):
+    """One endpoint of the API, as the spec describes it.
+
+    `result` is the type a successful answer is read into (`None`: the body
+    is ignored). For a paginated list, `result` is the item type and
+    `paginated` is true. `body` is `json`, `multipart` or `None`.
+    """
+
+    id: str
+    method: str
+    path: str
+    params: Tuple[Param, ...]
+    result: Any
+    accept: str = "application/json"
+    body: Optional[str] = None
+    paginated: bool = False
+    summary: str = ""
+
+
+@attrs.frozen
+class CallOptions:
+    """The per-call options every method takes.
+
+    `extra_headers` values of `None` remove a header the SDK would send.
+    `timeout` of `NOT_GIVEN` means the client's timeout.
+    """
+
+    extra_headers: Optional[Mapping[str, Optional[str]]] = None
+    extra_query: Optional[Mapping[str, object]] = None
+    extra_body: Optional[Mapping[str, object]] = None
+    timeout: Union[float, Timeout, None, NotGiven] = NOT_GIVEN
+
+
+DEFAULT_OPTIONS = CallOptions()
+
+
+@attrs.frozen
+class Call(Generic[T]):
+    """One call of `op` with the caller's arguments, by Python name."""
+
+    op: Operation[T]
+    args: Mapping[str, Any]
+    options: CallOptions = DEFAULT_OPTIONS
+
+
+@attrs.frozen
+class PagedCall(Call[T]):
+    """A call of a paginated list; `T` is the item type."""

@@ -1,0 +1,153 @@
+"""Turning a `Call` into a `Request`: check the arguments, encode, add headers.
+
+Every argument is checked against its schema here, before anything is sent:
+a wrong type is a `TypeError` and an empty path parameter a `ValueError`,
+each naming the operation and the argument. Nested request objects are given
+with Python names (`mailbox_hash`) and leave with wire names (`MailboxHash`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from .config import ClientConfig, check_header
+from .http import Body, Request, Timeout
+from .multipart import FileSource, encode_multipart
+from .operation import NOT_GIVEN, Call, Param, Schema
+from .urls import encode_query, render_path
+
+__all__ = ["build_request", "to_wire", "WRITE_METHODS"]
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+_CHECKS: Dict[str, Tuple[Tuple[type, ...], str]] = {
+    "string": ((str,), "a str"),
+    "integer": ((int,), "an int"),
+    "number": ((int, float), "a number"),
+    "boolean": ((bool,), "a bool"),
+    "datetime": ((str, _dt.datetime, _dt.date), "a str or datetime"),
+}
+
+
+def to_wire(value: Any, schema: Schema, label: str) -> Any:
+    """Check `value` against `schema` and return its JSON form.
+
+    `label` names the argument in error messages, e.g. `roles.create(name=)`.
+    """
+    kind = schema.kind
+    if kind in _CHECKS:
+        types, text = _CHECKS[kind]
+        if not isinstance(value, types) or (kind != "boolean" and isinstance(value, bool)):
+            raise TypeError(f"{label} must be {text}, got {type(value).__name__}")
+        if isinstance(value, (_dt.datetime, _dt.date)):
+            return value.isoformat()
+        return value
+    if kind == "array":
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(f"{label} must be a list, got {type(value).__name__}")
+        items: Tuple[Any, ...] = tuple(value)  # pyright: ignore[reportUnknownArgumentType]
+        item_schema = schema.items or Schema("any")
+        return [to_wire(item, item_schema, f"{label}[{index}]") for index, item in enumerate(items)]
+    if kind == "object":
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{label} must be a dict, got {type(value).__name__}")
+        given: Mapping[str, Any] = value  # pyright: ignore[reportUnknownVariableType]
+        if not schema.fields:
+            return dict(given)
+        out: Dict[str, Any] = {}
+        named = {field.python: field for field in schema.fields}
+        for key, item in given.items():
+            field = named.get(key)
+            if field is None:
+                out[key] = item
+            else:
+                out[field.wire] = to_wire(item, field.schema, f"{label}[{key!r}]")
+        missing = [field.python for field in schema.fields if field.required and field.python not in given]
+        if missing:
+            raise TypeError(f"{label} is missing required key(s): {', '.join(missing)}")
+        return out
+    return value
+
+
+def _label(call: Call[Any], param: Param) -> str:
+    return f"{call.op.id}({param.python}=)"
+
+
+def _timeout(call: Call[Any], config: ClientConfig) -> Timeout:
+    given = call.options.timeout
+    return config.timeout if given is NOT_GIVEN else Timeout.coerce(given)
+
+
+def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = None) -> Request:
+    """The request for `call`, with the client's settings applied.
+
+    `nonce` is a fresh random token from the caller (the core draws no
+    random numbers). On writes it is sent as `Idempotency-Key`, the same on
+    every attempt, so that the server can recognise a retried write; it also
+    makes the multipart boundary unique.
+    """
+    op = call.op
+    path_values: Dict[str, str] = {}
+    query: List[Tuple[str, Any]] = list(config.default_query.items())
+    json_body: Dict[str, Any] = {}
+    files: List[Tuple[str, FileSource]] = []
+    for param in op.params:
+        value = call.args.get(param.python, NOT_GIVEN)
+        if value is NOT_GIVEN:
+            if param.required and param.where != "unused":
+                raise TypeError(f"{op.id}() is missing the required argument {param.python!r}")
+            continue
+        if param.where == "path":
+            if not isinstance(value, str):
+                raise TypeError(f"{_label(call, param)} must be a str, got {type(value).__name__}")
+            if not value:
+                raise ValueError(f"{_label(call, param)} must be a non-empty string")
+            path_values[param.wire] = value
+        elif param.where == "unused":
+            continue
+        elif value is None and not param.required:
+            continue
+        elif param.schema.kind == "file" or (param.schema.items is not None and param.schema.items.kind == "file"):
+            parts: List[Any] = list(value) if param.schema.kind == "array" else [value]
+            for part in parts:
+                if not isinstance(part, FileSource):
+                    raise TypeError(f"{_label(call, param)} must be a file, got {type(part).__name__}")
+                files.append((param.wire, part))
+        elif param.where == "query":
+            query.append((param.wire, to_wire(value, param.schema, _label(call, param))))
+        else:
+            json_body[param.wire] = to_wire(value, param.schema, _label(call, param))
+    extra_query = call.options.extra_query
+    if extra_query:
+        query.extend(extra_query.items())
+    if call.options.extra_body:
+        json_body.update(call.options.extra_body)
+
+    url = config.base_url.rstrip("/") + render_path(op.path, path_values)
+    query_string = encode_query(query)
+    if query_string:
+        url = f"{url}?{query_string}"
+
+    headers: Dict[str, str] = {
+        "Accept": op.accept,
+        "User-Agent": config.user_agent,
+        "Authorization": f"Bearer {config.api_key}",
+    }
+    content: Body = b""
+    if op.body == "multipart":
+        content_type, content, length = encode_multipart(json_body, files, nonce or "0")
+        headers["Content-Type"] = content_type
+        headers["Content-Length"] = str(length)
+    elif op.body == "json" or json_body:
+        content = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        headers["Content-Type"] = "application/json"
+    if nonce is not None and op.method in WRITE_METHODS:
+        headers["Idempotency-Key"] = nonce
+    for name, value in (*config.default_headers.items(), *(call.options.extra_headers or {}).items()):
+        headers = {key: item for key, item in headers.items() if key.lower() != name.lower()}
+        if value is not None:
+            check_header(name, value)
+            headers[name] = value
+    return Request(op.method, url, headers, content, _timeout(call, config))

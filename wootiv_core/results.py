@@ -1,0 +1,86 @@
+"""Reading a successful answer into the operation's result type."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, List, Optional
+
+from .converter import ShapeError, structure
+from .errors import APIResponseValidationError
+from .http import Response
+from .operation import Operation
+from .paging import PageData
+
+__all__ = ["decode_json", "result_reader"]
+
+
+def decode_json(response: Response) -> Any:
+    """The JSON body of `response`, or `APIResponseValidationError` if it is not JSON."""
+    try:
+        return json.loads(response.content)
+    except ValueError as exc:
+        preview = response.content[:200].decode("utf-8", errors="replace")
+        content_type = response.header("content-type") or "no content type"
+        raise APIResponseValidationError(
+            response,
+            preview,
+            f"Expected a JSON body from {response.request.method} {response.request.url}, "
+            f"got {content_type}: {preview!r}",
+        ) from exc
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", None) or repr(tp)
+
+
+def _structure(op: Operation[Any], response: Response, value: Any, tp: Any, strict: bool) -> Any:
+    try:
+        return structure(value, tp, strict=strict)
+    except ShapeError as exc:
+        raise APIResponseValidationError(
+            response, value, f"{op.id}: the answer does not match {_type_name(tp)}: {exc}"
+        ) from exc
+
+
+def _page_number(value: Any) -> Optional[int]:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if value != value or value in (float("inf"), float("-inf")) or int(value) != value:
+        return None
+    return int(value)
+
+
+def _read_page(op: Operation[Any], response: Response, data: Any, strict: bool) -> PageData[Any]:
+    if isinstance(data, list):
+        items: List[Any] = _structure(op, response, data, List[op.result], strict)
+        return PageData(items, None, None, None)
+    if not isinstance(data, dict) or not isinstance(data.get("data"), list):
+        raise APIResponseValidationError(
+            response, data, f"{op.id}: expected a page ({{data, page, pageCount, ...}}) or a list, got {type(data).__name__}"
+        )
+    envelope: dict[str, Any] = data
+    items = _structure(op, response, envelope["data"], List[op.result], strict)
+    page, page_count = _page_number(envelope.get("page")), _page_number(envelope.get("pageCount"))
+    if strict and (page is None or page_count is None):
+        raise APIResponseValidationError(response, data, f"{op.id}: the page has no valid page/pageCount")
+    return PageData(items, page, page_count, _page_number(envelope.get("total")))
+
+
+def result_reader(op: Operation[Any], strict: bool) -> Callable[[Response], Any]:
+    """A function that reads a 2xx response of `op` into its result.
+
+    Operations without a result ignore the body; a JSON `null` is `None`;
+    paginated lists give a `PageData`.
+    """
+    if op.result is None:
+        return lambda response: None
+
+    def read(response: Response) -> Any:
+        data = decode_json(response)
+        if op.paginated:
+            return _read_page(op, response, data, strict)
+        if data is None:
+            return None
+        return _structure(op, response, data, op.result, strict)
+
+    return read

@@ -1,0 +1,41 @@
+"""The one-method interface every transport adapter implements.
+
+A transport turns a core `Request` into bytes on the wire and the answer into
+a core `Response`. It knows nothing about Wootiv. Its only failures are
+`APIConnectionError` and `APITimeoutError` (from `wootiv_core.errors`), with
+the HTTP library's exception chained as the cause.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from .http import Request, Response
+
+__all__ = ["SyncTransport", "AsyncTransport"]
+
+
+@runtime_checkable
+class SyncTransport(Protocol):
+    """Sends requests one at a time on the calling thread."""
+
+    def send(self, request: Request) -> Response:
+        """Send `request`, read the whole answer, and return it."""
+        ...
+
+    def close(self) -> None:
+        """Release what the transport created (never what it was given)."""
+        ...
+
+
+@runtime_checkable
+class AsyncTransport(Protocol):
+    """Sends requests from a running event loop."""
+
+    async def send(self, request: Request) -> Response:
+        """Send `request`, read the whole answer, and return it."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release what the transport created (never what it was given)."""
+        ...

@@ -1,0 +1,67 @@
+"""URL building: path parameters, query strings and joining with the base URL.
+
+Two rules matter for safety and for the API:
+
+* A path parameter is always exactly one path segment. Every reserved
+  character is percent-encoded (so `a/b` and `../x` cannot add or climb
+  segments), and a value made only of dots is encoded too, because `.` and
+  `..` as whole segments are removed by URL normalisation.
+* Query arrays are comma-joined (`fields=a,b`), as the API expects. Each item
+  is encoded on its own, so a comma inside an item becomes `%2C` and the
+  joined form still splits back into the same items. Nested objects become
+  `a[b]=c`, booleans `true`/`false`, and `None` values are left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, List, Mapping, Tuple
+from urllib.parse import quote
+
+__all__ = ["encode_path_segment", "render_path", "encode_query", "query_value"]
+
+_DOTS = {".": "%2E", "..": "%2E%2E"}
+
+
+def encode_path_segment(value: str) -> str:
+    """Percent-encode `value` so that it stays one path segment."""
+    return _DOTS.get(value) or quote(value, safe="")
+
+
+def render_path(template: str, values: Mapping[str, str]) -> str:
+    """Fill `{name}` placeholders of `template` with encoded segments."""
+    path = template
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", encode_path_segment(value))
+    return path
+
+
+def query_value(value: Any) -> str:
+    """The text form of one scalar query value."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def _flatten(key: str, value: Any, out: List[Tuple[str, str]]) -> None:
+    if value is None:
+        return
+    if isinstance(value, Mapping):
+        mapping: Mapping[Any, Any] = value
+        for sub_key, sub_value in mapping.items():
+            _flatten(f"{key}[{sub_key}]", sub_value, out)
+    elif isinstance(value, (list, tuple)):
+        items: Iterable[Any] = value
+        parts = [quote(query_value(item), safe="") for item in items if item is not None]
+        out.append((quote(key, safe="[]"), ",".join(parts)))
+    else:
+        out.append((quote(key, safe="[]"), quote(query_value(value), safe="")))
+
+
+def encode_query(params: Iterable[Tuple[str, Any]]) -> str:
+    """Encode `(name, value)` pairs as a query string (without the `?`)."""
+    out: List[Tuple[str, str]] = []
+    for key, value in params:
+        _flatten(key, value, out)
+    return "&".join(f"{key}={value}" for key, value in out)
