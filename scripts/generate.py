@@ -286,20 +286,26 @@ def gen_models(spec: Spec) -> str:
 
 def gen_params(spec: Spec) -> str:
     out = [HEADER, '"""Shapes of nested request objects, as `TypedDict`s with Python names."""\n\n']
-    out.append("import datetime\nfrom typing import Literal, Mapping, Sequence, Union\n\n")
-    out.append("from typing_extensions import NotRequired, Required, TypedDict\n\n")
-    names = [f"{name}Param" for name in spec.request_shapes]
-    out.append("__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]\n")
+    body: List[str] = []
     for name in spec.request_shapes:
         schema = spec.schemas[name]
         required = set(schema.get("required", []))
-        out.append(f"\n\nclass {name}Param(TypedDict, total=False):\n")
-        out.append(docstring(schema.get("description") or f"The request form of `{name}`.", "    "))
+        body.append(f"\n\nclass {name}Param(TypedDict, total=False):\n")
+        body.append(docstring(schema.get("description") or f"The request form of `{name}`.", "    "))
         for wire, prop in schema["properties"].items():
             wrap = "Required" if wire in required else "NotRequired"
-            out.append(f"\n    {python_name(wire, prop)}: {wrap}[{param_type(spec, prop)}]\n")
+            body.append(f"\n    {python_name(wire, prop)}: {wrap}[{param_type(spec, prop)}]\n")
             if prop.get("description"):
-                out.append(docstring(prop["description"] + (f" (sent as `{wire}`)" if python_name(wire, prop) != wire else ""), "    "))
+                sent_as = f" (sent as `{wire}`)" if python_name(wire, prop) != wire else ""
+                body.append(docstring(prop["description"] + sent_as, "    "))
+    text = "".join(body)
+    if used(text, ["datetime"]):
+        out.append("import datetime\n")
+    out.append(f"from typing import {', '.join(used(text, ['Literal', 'Mapping', 'Sequence', 'Union']))}\n\n")
+    out.append(f"from typing_extensions import {', '.join(used(text, ['NotRequired', 'Required', 'TypedDict']))}\n\n")
+    names = [f"{name}Param" for name in spec.request_shapes]
+    out.append("__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]\n")
+    out.append(text)
     return "".join(out)
 
 
@@ -378,7 +384,8 @@ def gen_operations(spec: Spec, ops: List[Op]) -> str:
     out = [HEADER, '"""Every operation of the Wootiv API, as data (see `wootiv_core.operation`)."""\n\n']
     out.append("from typing import Any, Dict, List\n\n")
     out.append("from ..operation import Field, Operation, Param, Schema\n")
-    models = sorted({name for name in spec.response_models})
+    results = " ".join(op.result for op in ops)
+    models = sorted(used(results, spec.response_models))
     out.append("from .models import (\n" + "".join(f"    {name},\n" for name in models) + ")\n\n")
     out.append("# Shapes of the nested request objects, with their Python and wire names.\n")
     for name in spec.request_shapes:

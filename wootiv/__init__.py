@@ -1,6 +1,6 @@
 """Typed Python client for the Wootiv REST API.
 
-    from wootiv import Wootiv
+    from wootiv import Wootiv as Wootiv
 
     client = Wootiv()  # reads WOOTIV_API_KEY
     role = client.roles.retrieve("role-id")
@@ -18,28 +18,28 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from wootiv_core.errors import (
-        APIConnectionError,
-        APIError,
-        APIResponseValidationError,
-        APIStatusError,
-        APITimeoutError,
-        AuthenticationError,
-        BadRequestError,
-        ConflictError,
-        InternalServerError,
-        NotFoundError,
-        PermissionDeniedError,
-        RateLimitError,
-        UnprocessableEntityError,
-        WootivError,
+        APIConnectionError as APIConnectionError,
+        APIError as APIError,
+        APIResponseValidationError as APIResponseValidationError,
+        APIStatusError as APIStatusError,
+        APITimeoutError as APITimeoutError,
+        AuthenticationError as AuthenticationError,
+        BadRequestError as BadRequestError,
+        ConflictError as ConflictError,
+        InternalServerError as InternalServerError,
+        NotFoundError as NotFoundError,
+        PermissionDeniedError as PermissionDeniedError,
+        RateLimitError as RateLimitError,
+        UnprocessableEntityError as UnprocessableEntityError,
+        WootivError as WootivError,
     )
-    from wootiv_core.http import Timeout
-    from wootiv_core.config import ENVIRONMENTS
-    from wootiv_core.operation import NOT_GIVEN, NotGiven
+    from wootiv_core.http import Timeout as Timeout
+    from wootiv_core.config import ENVIRONMENTS as ENVIRONMENTS
+    from wootiv_core.operation import NOT_GIVEN as NOT_GIVEN, NotGiven as NotGiven
 
-    from . import types
-    from ._client import AsyncWootiv, Wootiv
-    from ._pages import AsyncPage, AsyncPager, PageInfo, SyncPage
+    from . import types as types
+    from ._client import AsyncWootiv as AsyncWootiv, Wootiv as Wootiv
+    from ._pages import AsyncPage as AsyncPage, AsyncPager as AsyncPager, PageInfo as PageInfo, SyncPage as SyncPage
 
 _ERRORS = (
     "WootivError",
@@ -72,7 +72,34 @@ _WHERE: Dict[str, str] = {
     **{name: "wootiv_core.errors" for name in _ERRORS},
 }
 
-__all__ = ["__version__", "types", *_WHERE]
+__all__ = [
+    "__version__",
+    "types",
+    "Wootiv",
+    "AsyncWootiv",
+    "SyncPage",
+    "AsyncPage",
+    "AsyncPager",
+    "PageInfo",
+    "Timeout",
+    "ENVIRONMENTS",
+    "NOT_GIVEN",
+    "NotGiven",
+    "WootivError",
+    "APIError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIStatusError",
+    "APIResponseValidationError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+]
 
 
 def __getattr__(name: str) -> Any:

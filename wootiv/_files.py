@@ -15,7 +15,7 @@ import io
 import mimetypes
 import os
 from pathlib import Path
-from typing import IO, Any, Iterator, List, Sequence, Tuple, Union
+from typing import IO, Any, Iterator, List, Sequence, Tuple, Union, cast
 
 from wootiv_core.config import check_header
 from wootiv_core.multipart import BytesSource, FileSource
@@ -86,7 +86,7 @@ def _guess(filename: str) -> str:
 def _source(content: Any, filename: Union[str, None], content_type: Union[str, None]) -> FileSource:
     if isinstance(content, (bytes, bytearray, memoryview)):
         name = filename or "upload"
-        return BytesSource(bytes(content), name, content_type or _guess(name))
+        return BytesSource(bytes(cast(bytes, content)), name, content_type or _guess(name))
     if isinstance(content, (str, os.PathLike)):
         if isinstance(content, str):
             raise TypeError(
@@ -124,6 +124,6 @@ def to_files(values: Any) -> Any:
     if values is None or isinstance(values, NotGiven):
         return values
     if isinstance(values, (bytes, str, tuple)) or not isinstance(values, Sequence):
-        raise TypeError(f"expected a list of uploads, got {type(values).__name__}")
-    items: List[Any] = list(values)  # pyright: ignore[reportUnknownArgumentType]
+        raise TypeError(f"expected a list of uploads, got {type(cast(object, values)).__name__}")
+    items: List[Any] = list(cast(Sequence[Any], values))
     return [to_file(item) for item in items]

@@ -101,8 +101,12 @@ def _bind(declaration: Callable[..., Any], resource: Resource[Any], run: Callabl
     return method
 
 
+# A PagedCall is a Call, so the overloads overlap on purpose: the first one
+# wins for paginated lists, which is exactly what the runtime check below does.
 @overload
-def endpoint(declaration: Callable[Concatenate[Any, P], PagedCall[T]]) -> PagedEndpoint[P, T]: ...
+def endpoint(  # pyright: ignore[reportOverlappingOverload]
+    declaration: Callable[Concatenate[Any, P], PagedCall[T]],
+) -> PagedEndpoint[P, T]: ...
 @overload
 def endpoint(declaration: Callable[Concatenate[Any, P], Call[T]]) -> Endpoint[P, T]: ...
 def endpoint(declaration: Callable[..., Any]) -> Any:

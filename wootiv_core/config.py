@@ -41,8 +41,8 @@ class ClientConfig:
     base_url: str
     timeout: Timeout = DEFAULT_TIMEOUT
     retry: RetryPolicy = RetryPolicy()
-    default_headers: Mapping[str, str] = attrs.field(factory=dict)
-    default_query: Mapping[str, object] = attrs.field(factory=dict)
+    default_headers: Mapping[str, str] = attrs.field(factory=dict[str, str])
+    default_query: Mapping[str, object] = attrs.field(factory=dict[str, object])
     strict: bool = False
     user_agent: str = "Wootiv/Python"
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
-from typing import Any, Callable, Dict, FrozenSet, List, Type, TypeVar, Union, get_args, get_origin
+from typing import Any, Callable, Dict, FrozenSet, List, Type, TypeVar, Union, cast, get_args, get_origin
 
 import attrs
 import cattrs
@@ -89,7 +89,7 @@ def _build(detailed: bool) -> cattrs.Converter:
         def hook(value: Any, _: Any) -> List[Any]:
             if type(value) is not list:
                 raise TypeError(f"expected a list, got {type(value).__name__}")
-            items: List[Any] = value
+            items = cast(List[Any], value)
             return [item_hook(item, item_type) for item in items]
 
         return hook
@@ -98,13 +98,14 @@ def _build(detailed: bool) -> cattrs.Converter:
         attrs.resolve_types(cls)
         fields = [field for field in attrs.fields(cls) if field.name != "extra_fields"]
         renames = {field.name: override(rename=wire_name(field)) for field in fields}
-        inner = make_dict_structure_fn(cls, conv, extra_fields=override(omit=True), **renames)
+        renames["extra_fields"] = override(omit=True)
+        inner = make_dict_structure_fn(cls, conv, **renames)  # pyright: ignore[reportArgumentType]
         known: FrozenSet[str] = frozenset(wire_name(field) for field in fields)
 
         def hook(value: Any, _: Any) -> Model:
             if type(value) is not dict:
                 raise TypeError(f"expected a JSON object for {cls.__name__}, got {type(value).__name__}")
-            data: Dict[str, Any] = value
+            data = cast(Dict[str, Any], value)
             model = inner(data, cls)
             if not known.issuperset(data):
                 model.extra_fields = {key: item for key, item in data.items() if key not in known}
@@ -134,7 +135,7 @@ def _lenient(value: Any, tp: Any) -> Any:
     except Exception:  # noqa: BLE001 - any failure means "rebuild by hand"
         pass
     if _is_model(tp) and type(value) is dict:
-        data: Dict[str, Any] = value
+        data = cast(Dict[str, Any], value)
         kwargs: Dict[str, Any] = {}
         known: set[str] = set()
         attrs.resolve_types(tp)
@@ -149,7 +150,7 @@ def _lenient(value: Any, tp: Any) -> Any:
         return model
     if _is_list(tp) and type(value) is list:
         (item_type,) = get_args(tp) or (Any,)
-        items: List[Any] = value
+        items = cast(List[Any], value)
         return [_lenient(item, item_type) for item in items]
     if get_origin(tp) in _UNION_TYPES:
         for option in get_args(tp):

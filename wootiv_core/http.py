@@ -8,7 +8,7 @@ request and tests can compare them with `==`.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Tuple, Union, cast
 
 import attrs
 
@@ -26,7 +26,13 @@ class Headers(Mapping[str, str]):
     __slots__ = ("_items",)
 
     def __init__(self, items: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None) -> None:
-        pairs = items.items() if isinstance(items, Mapping) else (items or ())
+        pairs: Iterable[Tuple[str, str]]
+        if items is None:
+            pairs = ()
+        elif isinstance(items, Mapping):
+            pairs = cast(Mapping[str, str], items).items()
+        else:
+            pairs = items
         self._items: Dict[str, Tuple[str, str]] = {name.lower(): (name, value) for name, value in pairs}
 
     def __getitem__(self, name: str) -> str:
@@ -102,7 +108,7 @@ class Request:
 
     method: str
     url: str
-    headers: Mapping[str, str] = attrs.field(factory=dict)
+    headers: Mapping[str, str] = attrs.field(factory=dict[str, str])
     content: Body = b""
     timeout: Timeout = DEFAULT_TIMEOUT
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import Any, Dict, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterator, Optional, Sequence, Tuple, cast
 
 import attrs
 
@@ -29,10 +29,9 @@ def plain(value: Any, use_api_names: bool = True) -> Any:
     if isinstance(value, Model):
         return value.to_dict(use_api_names=use_api_names)
     if isinstance(value, (list, tuple)):
-        items: Tuple[Any, ...] = tuple(value)  # pyright: ignore[reportUnknownArgumentType]
-        return [plain(item, use_api_names) for item in items]
+        return [plain(item, use_api_names) for item in cast(Sequence[Any], value)]
     if isinstance(value, dict):
-        mapping: Dict[Any, Any] = value  # pyright: ignore[reportUnknownVariableType]
+        mapping = cast(Dict[Any, Any], value)
         return {key: plain(item, use_api_names) for key, item in mapping.items()}
     if isinstance(value, _dt.datetime):
         return value.isoformat().replace("+00:00", "Z")
@@ -48,7 +47,7 @@ class Model:
     (`role.someNewField`) works as well.
     """
 
-    extra_fields: Dict[str, Any] = attrs.field(factory=dict, kw_only=True, repr=False)
+    extra_fields: Dict[str, Any] = attrs.field(factory=dict[str, Any], kw_only=True, repr=False)
 
     def __getattr__(self, name: str) -> Any:
         # Only reached when normal lookup fails: fall back to unknown fields.

@@ -10,7 +10,7 @@ again — as a retry does — sends the same bytes again.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator, List, Mapping, Sequence, Tuple, Union
+from typing import Any, Iterator, List, Mapping, Sequence, Tuple, Union, cast
 
 __all__ = ["FileSource", "BytesSource", "MultipartBody", "encode_multipart"]
 
@@ -90,10 +90,10 @@ def _fields(name: str, value: Any) -> List[Tuple[str, str]]:
     if value is None:
         return []
     if isinstance(value, Mapping):
-        mapping: Mapping[str, Any] = value  # pyright: ignore[reportUnknownVariableType]
+        mapping = cast(Mapping[str, Any], value)
         return [pair for key, item in mapping.items() for pair in _fields(f"{name}[{key}]", item)]
     if isinstance(value, (list, tuple)):
-        items: Sequence[Any] = value  # pyright: ignore[reportUnknownVariableType]
+        items = cast(Sequence[Any], value)
         return [pair for item in items for pair in _fields(f"{name}[]", item)]
     return [(name, _text(value))]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, cast
 
 from .config import ClientConfig, check_header
 from .http import Body, Request, Timeout
@@ -47,13 +47,13 @@ def to_wire(value: Any, schema: Schema, label: str) -> Any:
     if kind == "array":
         if not isinstance(value, (list, tuple)):
             raise TypeError(f"{label} must be a list, got {type(value).__name__}")
-        items: Tuple[Any, ...] = tuple(value)  # pyright: ignore[reportUnknownArgumentType]
+        items = cast(Sequence[Any], value)
         item_schema = schema.items or Schema("any")
         return [to_wire(item, item_schema, f"{label}[{index}]") for index, item in enumerate(items)]
     if kind == "object":
         if not isinstance(value, Mapping):
             raise TypeError(f"{label} must be a dict, got {type(value).__name__}")
-        given: Mapping[str, Any] = value  # pyright: ignore[reportUnknownVariableType]
+        given = cast(Mapping[str, Any], value)
         if not schema.fields:
             return dict(given)
         out: Dict[str, Any] = {}
@@ -110,7 +110,7 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
         elif value is None and not param.required:
             continue
         elif param.schema.kind == "file" or (param.schema.items is not None and param.schema.items.kind == "file"):
-            parts: List[Any] = list(value) if param.schema.kind == "array" else [value]
+            parts: Sequence[Any] = cast(Sequence[Any], value) if param.schema.kind == "array" else [value]
             for part in parts:
                 if not isinstance(part, FileSource):
                     raise TypeError(f"{_label(call, param)} must be a file, got {type(part).__name__}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, Dict, List, Optional, cast
 
 from .converter import ShapeError, structure
 from .errors import APIResponseValidationError
@@ -54,15 +54,17 @@ def _read_page(op: Operation[Any], response: Response, data: Any, strict: bool) 
     if isinstance(data, list):
         items: List[Any] = _structure(op, response, data, List[op.result], strict)
         return PageData(items, None, None, None)
-    if not isinstance(data, dict) or not isinstance(data.get("data"), list):
+    envelope = cast(Dict[str, Any], data) if isinstance(data, dict) else None
+    if envelope is None or not isinstance(envelope.get("data"), list):
         raise APIResponseValidationError(
-            response, data, f"{op.id}: expected a page ({{data, page, pageCount, ...}}) or a list, got {type(data).__name__}"
+            response,
+            cast(object, data),
+            f"{op.id}: expected a page ({{data, page, pageCount, ...}}) or a list, got {type(cast(object, data)).__name__}",
         )
-    envelope: dict[str, Any] = data
     items = _structure(op, response, envelope["data"], List[op.result], strict)
     page, page_count = _page_number(envelope.get("page")), _page_number(envelope.get("pageCount"))
     if strict and (page is None or page_count is None):
-        raise APIResponseValidationError(response, data, f"{op.id}: the page has no valid page/pageCount")
+        raise APIResponseValidationError(response, envelope, f"{op.id}: the page has no valid page/pageCount")
     return PageData(items, page, page_count, _page_number(envelope.get("total")))
 
 

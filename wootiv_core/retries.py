@@ -7,12 +7,14 @@ tested exhaustively and the same inputs always give the same answer.
 
 from __future__ import annotations
 
-from email.utils import parsedate_to_datetime
+import calendar
+import datetime
+import re
 from typing import Mapping, Optional
 
 import attrs
 
-__all__ = ["RetryPolicy", "is_retryable_status", "server_delay"]
+__all__ = ["RetryPolicy", "is_retryable_status", "server_delay", "parse_http_date"]
 
 #: Statuses retried when the server says nothing either way: request timeout,
 #: conflict (often a lost race that succeeds on the next try), rate limits and
@@ -53,13 +55,49 @@ def server_delay(headers: Mapping[str, str], now: float) -> Optional[float]:
     seconds = _non_negative(value)
     if seconds is not None:
         return seconds
+    when = parse_http_date(value)
+    return None if when is None else max(0.0, when - now)
+
+
+_MONTHS = {name: index for index, name in enumerate(calendar.month_abbr) if name}
+_HTTP_DATES = (
+    # IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+    re.compile(r"^[A-Za-z]{3}, (\d{2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$"),
+    # RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
+    re.compile(r"^[A-Za-z]+, (\d{2})-([A-Za-z]{3})-(\d{2}) (\d{2}):(\d{2}):(\d{2}) GMT$"),
+)
+# asctime: Sun Nov  6 08:49:37 1994
+_ASCTIME = re.compile(r"^[A-Za-z]{3} ([A-Za-z]{3}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2}) (\d{4})$")
+
+
+def parse_http_date(text: str) -> Optional[float]:
+    """The Unix time of an HTTP-date (RFC 9110, all three forms), or `None`.
+
+    Written out here rather than taken from `email.utils`, which would pull
+    `socket` into the I/O-free core.
+    """
+    text = text.strip()
+    for pattern in _HTTP_DATES:
+        match = pattern.match(text)
+        if match:
+            day, month, year, hour, minute, second = match.groups()
+            break
+    else:
+        match = _ASCTIME.match(text)
+        if not match:
+            return None
+        month, day, hour, minute, second, year = match.groups()
+    month_number = _MONTHS.get(month.title())
+    if month_number is None:
+        return None
+    full_year = int(year)
+    if len(year) == 2:
+        full_year += 2000 if full_year < 70 else 1900
     try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        when = datetime.datetime(full_year, month_number, int(day), int(hour), int(minute), int(second))
+    except ValueError:
         return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - now)
+    return when.replace(tzinfo=datetime.timezone.utc).timestamp()
 
 
 def _non_negative(text: str) -> Optional[float]:

@@ -14,7 +14,7 @@ Two rules matter for safety and for the API:
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Mapping, Tuple
+from typing import Any, Iterable, List, Mapping, Tuple, cast
 from urllib.parse import quote
 
 __all__ = ["encode_path_segment", "render_path", "encode_query", "query_value"]
@@ -48,11 +48,11 @@ def _flatten(key: str, value: Any, out: List[Tuple[str, str]]) -> None:
     if value is None:
         return
     if isinstance(value, Mapping):
-        mapping: Mapping[Any, Any] = value
+        mapping = cast(Mapping[Any, Any], value)
         for sub_key, sub_value in mapping.items():
             _flatten(f"{key}[{sub_key}]", sub_value, out)
     elif isinstance(value, (list, tuple)):
-        items: Iterable[Any] = value
+        items = cast(Iterable[Any], value)
         parts = [quote(query_value(item), safe="") for item in items if item is not None]
         out.append((quote(key, safe="[]"), ",".join(parts)))
     else:

@@ -2,9 +2,9 @@
 """Shapes of nested request objects, as `TypedDict`s with Python names."""
 
 import datetime
-from typing import Literal, Mapping, Sequence, Union
+from typing import Union
 
-from typing_extensions import NotRequired, Required, TypedDict
+from typing_extensions import Required, TypedDict
 
 __all__ = [
     "AuditDtoParam",
