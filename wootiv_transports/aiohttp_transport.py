@@ -1,0 +1,124 @@
+"""aiohttp adapter: `AiohttpTransport`, for `AsyncWootiv` in aiohttp apps.
+
+A session passed in is used as is (connector, proxies, `trust_env`, default
+headers, tracing) and never closed by us. A session we create is made on the
+first call, inside the running loop, and closed by `aclose()`; if the client
+is dropped without that, it is still closed: when the transport is garbage
+collected, or at the latest when `asyncio.run` shuts the loop down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from typing import Any, AsyncIterator, Dict, Iterable, Optional
+
+import aiohttp
+from yarl import URL
+
+from wootiv_core.errors import APIConnectionError, APITimeoutError
+from wootiv_core.http import Request, Response, Timeout
+
+__all__ = ["AiohttpTransport"]
+
+_CLOSED = (
+    "the aiohttp.ClientSession passed as http_client is closed; pass an open one, "
+    "or pass none and let the SDK create and close its own"
+)
+
+_timeouts: Dict[Timeout, aiohttp.ClientTimeout] = {}
+
+
+def _timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
+    """aiohttp's form of a core timeout: `connect` covers the pool wait and connecting."""
+    converted = _timeouts.get(timeout)
+    if converted is None:
+        waits = [part for part in (timeout.pool, timeout.connect) if part is not None]
+        converted = aiohttp.ClientTimeout(
+            total=None,
+            connect=sum(waits) if len(waits) == 2 else None,
+            sock_connect=timeout.connect,
+            sock_read=timeout.read,
+        )
+        if len(_timeouts) < 256:
+            _timeouts[timeout] = converted
+    return converted
+
+
+async def _chunks(content: Iterable[bytes]) -> AsyncIterator[bytes]:
+    for chunk in content:
+        yield chunk
+
+
+def _close_now(connector: aiohttp.BaseConnector) -> None:
+    """Close a connector's sockets without awaiting (for garbage collection).
+
+    `BaseConnector.close()` must be awaited; its synchronous part, `_close`,
+    closes every connection at once and is what a finaliser can call.
+    """
+    if not connector.closed:
+        connector._close()  # pyright: ignore[reportPrivateUsage]
+
+
+async def _close_at_loop_shutdown(session_ref: "weakref.ReferenceType[aiohttp.ClientSession]") -> AsyncIterator[None]:
+    # A started async generator is closed by asyncio.run's shutdown_asyncgens,
+    # while the loop still runs: the last moment to close the session properly.
+    try:
+        yield
+    finally:
+        session = session_ref()
+        if session is not None and not session.closed:
+            await session.close()
+
+
+class AiohttpTransport:
+    """Sends through an `aiohttp.ClientSession`: yours (never closed by us) or one it creates."""
+
+    def __init__(self, session: Optional[aiohttp.ClientSession] = None, *, proxy: Optional[str] = None, limit: int = 100) -> None:
+        if session is not None and not isinstance(session, aiohttp.ClientSession):  # pyright: ignore[reportUnnecessaryIsInstance]
+            hint = " (a requests.Session belongs to Wootiv)" if type(session).__module__.startswith("requests") else ""
+            raise TypeError(f"AiohttpTransport needs an aiohttp.ClientSession, got {type(session).__name__}{hint}")
+        self._session = session
+        self._owned = session is None
+        self._proxy = proxy
+        self._limit = limit
+        self._keeper: Optional[AsyncIterator[None]] = None
+
+    async def _own_session(self) -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(limit=self._limit)
+        session = aiohttp.ClientSession(connector=connector, auto_decompress=True)
+        self._session = session
+        weakref.finalize(self, _close_now, connector)
+        self._keeper = _close_at_loop_shutdown(weakref.ref(session))
+        await self._keeper.__anext__()
+        return session
+
+    async def send(self, request: Request) -> Response:
+        session = self._session
+        if session is None:
+            session = await self._own_session()
+        if session.closed:
+            raise RuntimeError(_CLOSED)
+        content = request.content
+        data: Any = content if isinstance(content, bytes) else _chunks(content)
+        try:
+            async with session.request(
+                request.method,
+                # encoded=True: send the URL exactly as the core encoded it.
+                URL(request.url, encoded=True),
+                headers=request.headers,
+                data=data or None,
+                timeout=_timeout(request.timeout),
+                proxy=self._proxy,
+                allow_redirects=False,
+            ) as answer:
+                body = await answer.read()
+        except asyncio.TimeoutError as exc:
+            raise APITimeoutError(request, f"Request timed out: {type(exc).__name__}") from exc
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
+            raise APIConnectionError(request, f"Connection error: {exc or type(exc).__name__}") from exc
+        return Response(answer.status, answer.headers, body, request)
+
+    async def aclose(self) -> None:
+        if self._owned and self._session is not None and not self._session.closed:
+            await self._session.close()
