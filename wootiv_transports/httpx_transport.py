@@ -18,10 +18,11 @@ from wootiv_core.http import Request, Response, Timeout
 __all__ = ["HttpxTransport", "AsyncHttpxTransport"]
 
 LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-_CLOSED = (
+_CLOSED_THEIRS = (
     "the httpx client passed as http_client is closed; pass an open one, "
     "or pass none and let the SDK create and close its own"
 )
+_CLOSED_OURS = "this client has been closed (close() or the end of its with block); make a new one"
 
 _timeouts: Dict[Timeout, httpx.Timeout] = {}
 
@@ -78,7 +79,7 @@ class HttpxTransport:
     def send(self, request: Request) -> Response:
         client = self._client
         if client.is_closed:
-            raise RuntimeError(_CLOSED)
+            raise RuntimeError(_CLOSED_OURS if self._owned else _CLOSED_THEIRS)
         content = request.content
         try:
             built = client.build_request(
@@ -126,7 +127,7 @@ class AsyncHttpxTransport:
     async def send(self, request: Request) -> Response:
         client = self._client
         if client.is_closed:
-            raise RuntimeError(_CLOSED)
+            raise RuntimeError(_CLOSED_OURS if self._owned else _CLOSED_THEIRS)
         content = request.content
         try:
             built = client.build_request(
