@@ -13,7 +13,6 @@ import asyncio
 import os
 import random
 import time
-import uuid
 from typing import Any, Callable, Dict, Generic, Mapping, Optional, TypeVar, Union
 
 from typing_extensions import Self
@@ -159,7 +158,8 @@ class _ClientBase(ResourceTree[M], Generic[M]):
     copy = with_options
 
     def _flow(self, call: Call[T]) -> Flow[T]:
-        request = build_request(self._config, call, uuid.uuid4().hex)
+        # The nonce only has to be unique, not secret: a fast PRNG draw will do.
+        request = build_request(self._config, call, f"{random.getrandbits(128):032x}")
         read = result_reader(call.op, self._config.strict)
         return exchange(request, read, self._config.retry, now=time.time, random=random.random)
 

@@ -40,12 +40,17 @@ class ShapeError(ValueError):
     """Decoded JSON does not have the shape a type requires."""
 
 
-def parse_datetime(value: Any) -> _dt.datetime:
+def _from_iso(text: str) -> _dt.datetime:
+    if sys.version_info >= (3, 11):
+        return _dt.datetime.fromisoformat(text)
+    return _dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+
+
+def parse_datetime(value: Any, _: Any = None) -> _dt.datetime:
     """An aware datetime from an ISO 8601 string (a `Z` suffix is UTC; no zone is UTC)."""
-    if not isinstance(value, str):
+    if type(value) is not str:
         raise TypeError(f"expected an ISO 8601 date-time string, got {type(value).__name__}")
-    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
-    parsed = _dt.datetime.fromisoformat(text)
+    parsed = _from_iso(value)
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=_dt.timezone.utc)
 
 
@@ -80,16 +85,16 @@ def _build(detailed: bool) -> cattrs.Converter:
     conv.register_structure_hook(bool, _exact(bool))
     conv.register_structure_hook(int, _exact(int))
     conv.register_structure_hook(float, _number)
-    conv.register_structure_hook(_dt.datetime, lambda value, _: parse_datetime(value))  # pyright: ignore[reportUnknownLambdaType]
+    conv.register_structure_hook(_dt.datetime, parse_datetime)
 
     def list_hook(tp: Any) -> Callable[[Any, Any], Any]:
         (item_type,) = get_args(tp) or (Any,)
         item_hook = conv.get_structure_hook(item_type)
 
         def hook(value: Any, _: Any) -> List[Any]:
-            if type(value) is not list:
+            items: List[Any] = value
+            if type(items) is not list:
                 raise TypeError(f"expected a list, got {type(value).__name__}")
-            items = cast(List[Any], value)
             return [item_hook(item, item_type) for item in items]
 
         return hook
@@ -103,9 +108,9 @@ def _build(detailed: bool) -> cattrs.Converter:
         known: FrozenSet[str] = frozenset(wire_name(field) for field in fields)
 
         def hook(value: Any, _: Any) -> Model:
-            if type(value) is not dict:
+            data: Dict[str, Any] = value
+            if type(data) is not dict:
                 raise TypeError(f"expected a JSON object for {cls.__name__}, got {type(value).__name__}")
-            data = cast(Dict[str, Any], value)
             model = inner(data, cls)
             if not known.issuperset(data):
                 model.extra_fields = {key: item for key, item in data.items() if key not in known}

@@ -30,16 +30,15 @@ _timeouts: Dict[Timeout, aiohttp.ClientTimeout] = {}
 
 
 def _timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
-    """aiohttp's form of a core timeout: `connect` covers the pool wait and connecting."""
+    """aiohttp's form of a core timeout.
+
+    Each limit costs aiohttp a timer per request, so only the two that bound
+    every wait are set: connecting (`sock_connect`) and each read
+    (`sock_read`). The pool wait is bounded by the connector's limit.
+    """
     converted = _timeouts.get(timeout)
     if converted is None:
-        waits = [part for part in (timeout.pool, timeout.connect) if part is not None]
-        converted = aiohttp.ClientTimeout(
-            total=None,
-            connect=sum(waits) if len(waits) == 2 else None,
-            sock_connect=timeout.connect,
-            sock_read=timeout.read,
-        )
+        converted = aiohttp.ClientTimeout(total=None, sock_connect=timeout.connect, sock_read=timeout.read)
         if len(_timeouts) < 256:
             _timeouts[timeout] = converted
     return converted
