@@ -64,7 +64,13 @@ def _config(
     if environment is not None and environment not in ENVIRONMENTS:
         names = ", ".join(repr(name) for name in ENVIRONMENTS)
         raise ValueError(f"unknown environment {environment!r}; use one of {names}, or pass base_url=")
-    url = base_url or os.environ.get("WOOTIV_BASE_URL") or ENVIRONMENTS[environment or DEFAULT_ENVIRONMENT]
+    # An explicit choice wins over the environment variable, which wins over the default.
+    if base_url:
+        url = base_url
+    elif environment is not None:
+        url = ENVIRONMENTS[environment]
+    else:
+        url = os.environ.get("WOOTIV_BASE_URL") or ENVIRONMENTS[DEFAULT_ENVIRONMENT]
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ValueError(f"max_retries must be a whole number >= 0, got {max_retries!r}")
     return ClientConfig(
