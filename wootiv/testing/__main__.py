@@ -37,7 +37,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    signal.signal(signal.SIGTERM, lambda *_: server.stop())
+    def on_sigterm(signum: int, frame: object) -> None:
+        server.stop()
+
+    signal.signal(signal.SIGTERM, on_sigterm)
     print(f"Wootiv emulator listening on {server.url}", flush=True)
     try:
         server.wait()

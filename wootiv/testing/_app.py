@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, cast
 from urllib.parse import unquote
 
 from ._crud import parse_query
@@ -108,7 +108,7 @@ class EmulatorApp:
             return status, [], b""
         schema = route.response_schema()
         if isinstance(result, dict) and schema is not None and "properties" in resolve(schema):
-            result = complete(result, schema)
+            result = complete(cast(Dict[str, Any], result), schema)
         return json_answer(status, result)
 
     def _body(self, route: Route, content_type: str, raw: bytes) -> Tuple[Dict[str, Any], List[Part]]:
@@ -140,10 +140,11 @@ class EmulatorApp:
                 raise HttpError(400, f"Unexpected token in JSON at position {getattr(exc, 'pos', 0)}") from None
         if not isinstance(body, dict):
             raise HttpError(400, "The request body must be a JSON object")
-        problems = check_object(body, schema) if (body or required) else []
+        decoded = cast(Dict[str, Any], body)
+        problems = check_object(decoded, schema) if (decoded or required) else []
         if problems:
             raise HttpError(422, problems)
-        return body, []
+        return decoded, []
 
     def _check_query(self, route: Route, query: Dict[str, List[str]]) -> List[str]:
         problems: List[str] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 from urllib.parse import unquote_plus
 
 __all__ = ["CrudError", "parse_query", "list_page", "DEFAULT_LIMIT", "MAX_LIMIT"]
@@ -102,15 +102,15 @@ def _search(node: Any) -> Callable[[Json], bool]:
     if not isinstance(node, dict):
         raise CrudError("Invalid search param s: expected a JSON object")
     checks: List[Callable[[Json], bool]] = []
-    for key, value in node.items():  # pyright: ignore[reportUnknownVariableType]
+    for key, value in cast(Dict[str, Any], node).items():
         if key in ("$and", "$or"):
             if not isinstance(value, list):
                 raise CrudError(f"Invalid search param s: {key} takes a list")
-            subs = [_search(item) for item in value]  # pyright: ignore[reportUnknownVariableType]
+            subs = [_search(item) for item in cast(List[Any], value)]
             combine = all if key == "$and" else any
             checks.append(lambda record, subs=subs, combine=combine: combine(sub(record) for sub in subs))
         elif isinstance(value, dict):
-            for operator, operand in value.items():  # pyright: ignore[reportUnknownVariableType]
+            for operator, operand in cast(Dict[str, Any], value).items():
                 if operator not in _OPERATORS:
                     raise CrudError(f"Invalid search param s: unknown operator {operator!r}")
                 test = _OPERATORS[str(operator)]

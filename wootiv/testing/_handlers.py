@@ -13,7 +13,7 @@ import hashlib
 import random
 import re
 import uuid
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 
 import attrs
 
@@ -103,8 +103,9 @@ class State:
         record.update({name: value for name, value in changes.items() if name not in ("id", "audit")})
         audit = record.get("audit")
         if isinstance(audit, dict):
-            audit["date_updated"] = now_iso()
-            audit["version"] = int(audit.get("version", 0)) + 1
+            stamps = cast(Json, audit)
+            stamps["date_updated"] = now_iso()
+            stamps["version"] = int(stamps.get("version", 0)) + 1
         return record
 
     def delete(self, table: str, key: str, what: str) -> Json:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from email.message import Message
 from email.parser import BytesParser
-from typing import List, Optional
+from typing import Any, List, Optional, cast
 
 import attrs
 
@@ -31,8 +31,8 @@ def parse_form(content_type: str, body: bytes) -> List[Part]:
     parts: List[Part] = []
     payload = message.get_payload()
     assert isinstance(payload, list)
-    for item in payload:  # pyright: ignore[reportUnknownVariableType]
-        part: Message = item  # pyright: ignore[reportUnknownVariableType]
+    for item in cast(List[Any], payload):
+        part = cast(Message, item)
         name = part.get_param("name", header="content-disposition")
         if not isinstance(name, str):
             raise ValueError("a form part has no name")

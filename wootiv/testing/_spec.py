@@ -13,7 +13,7 @@ import json
 import pkgutil
 import re
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Pattern, Tuple
+from typing import Any, Dict, List, Optional, Pattern, Tuple, cast
 
 import attrs
 
@@ -146,10 +146,10 @@ def check(value: Any, schema: Json, name: str) -> List[str]:
         except ValueError:
             problems.append(f"{name} must be a valid ISO 8601 date string")
     if kind == "array" and "items" in schema:
-        for index, item in enumerate(value):
+        for index, item in enumerate(cast(List[Any], value)):
             problems.extend(check(item, schema["items"], f"{name}.{index}"))
     if kind == "object" and "properties" in schema:
-        problems.extend(check_object(value, schema, prefix=f"{name}."))
+        problems.extend(check_object(cast(Json, value), schema, prefix=f"{name}."))
     return problems
 
 
