@@ -224,7 +224,8 @@ def schema_expr(spec: Spec, schema: Json) -> str:
         return 'Schema("file")'
     kind = schema.get("type")
     if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), None)  # type: ignore[union-attr]
+        plain = schema_expr(spec, dict(schema, type=next((k for k in kind if k != "null"), None)))  # type: ignore[union-attr]
+        return plain[:-1] + ", nullable=True)" if "null" in kind else plain
     if kind == "string":
         return 'Schema("datetime")' if schema.get("format") == "date-time" else 'Schema("string")'
     if kind in ("integer", "number", "boolean"):

@@ -67,12 +67,13 @@ class Schema:
     `kind` is one of `string`, `datetime` (a string or a `datetime`),
     `integer`, `number`, `boolean`, `array` (items in `items`), `object`
     (named members in `fields`, other keys passed through), `file` (an upload)
-    or `any`.
+    or `any`. `nullable` admits `None` (sent as JSON `null`).
     """
 
     kind: str
     items: Optional["Schema"] = None
     fields: Tuple["Field", ...] = ()
+    nullable: bool = False
 
 
 @attrs.frozen

@@ -37,6 +37,8 @@ def to_wire(value: Any, schema: Schema, label: str) -> Any:
     `label` names the argument in error messages, e.g. `roles.create(name=)`.
     """
     kind = schema.kind
+    if value is None and schema.nullable:
+        return None
     if kind in _CHECKS:
         types, text = _CHECKS[kind]
         if not isinstance(value, types) or (kind != "boolean" and isinstance(value, bool)):

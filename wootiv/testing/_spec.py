@@ -153,16 +153,22 @@ def check(value: Any, schema: Json, name: str) -> List[str]:
     return problems
 
 
-def check_object(value: Json, schema: Json, prefix: str = "") -> List[str]:
-    """Messages for a JSON object against an object schema (required members, types)."""
+def check_object(value: Json, schema: Json, prefix: str = "", allow_empty: bool = False) -> List[str]:
+    """Messages for a JSON object against an object schema (required members, types).
+
+    Like NestJS's `@IsNotEmpty`, a required member may not be an empty string,
+    unless `allow_empty` (webhook payloads, where empty headers are normal).
+    """
     problems: List[str] = []
     properties: Json = schema.get("properties", {})
     for name in schema.get("required", []):
-        if value.get(name) is None or value.get(name) == "":
-            kind = _kind(resolve(properties.get(name, {}))) or "string"
-            problems.append(f"{prefix}{name} should not be empty")
-            if value.get(name) is None:
-                problems.append(f"{prefix}{name} {_TYPE_WORDS.get(kind, 'must be defined')}")
+        member = resolve(properties.get(name, {}))
+        nullable = isinstance(member.get("type"), list) and "null" in member["type"]
+        if name in value and (value[name] is not None or nullable) and (value[name] != "" or allow_empty):
+            continue
+        problems.append(f"{prefix}{name} should not be empty")
+        if value.get(name) is None:
+            problems.append(f"{prefix}{name} {_TYPE_WORDS.get(_kind(member) or 'string', 'must be defined')}")
     for name, item in value.items():
         if name in properties and item is not None:
             problems.extend(check(item, properties[name], f"{prefix}{name}"))
