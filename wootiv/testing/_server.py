@@ -119,6 +119,7 @@ class Server:
 
     def _serve(self, conn: socket.socket) -> None:
         conn.settimeout(IDLE_SECONDS)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         http = h11.Connection(h11.SERVER)
         try:
             while not self._stopping.is_set():
@@ -183,13 +184,13 @@ class Server:
             return False
         headers = [(name, value) for name, value in outcome.headers]
         headers.append(("Content-Length", str(len(outcome.body))))
-        conn.sendall(http.send(h11.Response(status_code=outcome.status, headers=headers)) or b"")
+        head = http.send(h11.Response(status_code=outcome.status, headers=headers)) or b""
         if outcome.action == "truncate":
-            conn.sendall(outcome.body[: len(outcome.body) // 2])
+            conn.sendall(head + outcome.body[: len(outcome.body) // 2])
             return False
-        if outcome.body:
-            conn.sendall(http.send(h11.Data(data=outcome.body)) or b"")
-        conn.sendall(http.send(h11.EndOfMessage()) or b"")
+        data = http.send(h11.Data(data=outcome.body)) or b"" if outcome.body else b""
+        # One write per answer: split writes meet delayed ACKs and cost ~40 ms each.
+        conn.sendall(head + data + (http.send(h11.EndOfMessage()) or b""))
         return True
 
     def _refuse(self, conn: socket.socket, http: h11.Connection, status: int, message: str) -> None:
