@@ -121,7 +121,7 @@ _TYPE_WORDS = {
 }
 
 
-def check(value: Any, schema: Json, name: str) -> List[str]:
+def check(value: Any, schema: Json, name: str, allow_empty: bool = False) -> List[str]:
     """NestJS-style messages for everything wrong with `value`; empty when valid."""
     schema = resolve(schema)
     if value is None and isinstance(schema.get("type"), list) and "null" in schema["type"]:
@@ -147,9 +147,9 @@ def check(value: Any, schema: Json, name: str) -> List[str]:
             problems.append(f"{name} must be a valid ISO 8601 date string")
     if kind == "array" and "items" in schema:
         for index, item in enumerate(cast(List[Any], value)):
-            problems.extend(check(item, schema["items"], f"{name}.{index}"))
+            problems.extend(check(item, schema["items"], f"{name}.{index}", allow_empty))
     if kind == "object" and "properties" in schema:
-        problems.extend(check_object(cast(Json, value), schema, prefix=f"{name}."))
+        problems.extend(check_object(cast(Json, value), schema, prefix=f"{name}.", allow_empty=allow_empty))
     return problems
 
 
@@ -171,7 +171,7 @@ def check_object(value: Json, schema: Json, prefix: str = "", allow_empty: bool 
             problems.append(f"{prefix}{name} {_TYPE_WORDS.get(_kind(member) or 'string', 'must be defined')}")
     for name, item in value.items():
         if name in properties and item is not None:
-            problems.extend(check(item, properties[name], f"{prefix}{name}"))
+            problems.extend(check(item, properties[name], f"{prefix}{name}", allow_empty))
     return problems
 
 
