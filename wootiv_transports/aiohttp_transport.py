@@ -2,15 +2,13 @@
 
 A session passed in is used as is (connector, proxies, `trust_env`, default
 headers, tracing) and never closed by us. A session we create is made on the
-first call, inside the running loop, and closed by `aclose()`; if the client
-is dropped without that, it is still closed: when the transport is garbage
-collected, or at the latest when `asyncio.run` shuts the loop down.
+first call, inside the running loop, and closed by `aclose()`, or, if the
+client is dropped without that, by a `LoopGuard`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import weakref
 from typing import Any, AsyncIterator, Dict, Iterable, Optional
 
 import aiohttp
@@ -18,6 +16,8 @@ from yarl import URL
 
 from wootiv_core.errors import APIConnectionError, APITimeoutError
 from wootiv_core.http import Request, Response, Timeout
+
+from ._lifetime import LoopGuard
 
 __all__ = ["AiohttpTransport"]
 
@@ -49,27 +49,6 @@ async def _chunks(content: Iterable[bytes]) -> AsyncIterator[bytes]:
         yield chunk
 
 
-def _close_now(connector: aiohttp.BaseConnector) -> None:
-    """Close a connector's sockets without awaiting (for garbage collection).
-
-    `BaseConnector.close()` must be awaited; its synchronous part, `_close`,
-    closes every connection at once and is what a finaliser can call.
-    """
-    if not connector.closed:
-        connector._close()  # pyright: ignore[reportPrivateUsage]
-
-
-async def _close_at_loop_shutdown(session_ref: "weakref.ReferenceType[aiohttp.ClientSession]") -> AsyncIterator[None]:
-    # A started async generator is closed by asyncio.run's shutdown_asyncgens,
-    # while the loop still runs: the last moment to close the session properly.
-    try:
-        yield
-    finally:
-        session = session_ref()
-        if session is not None and not session.closed:
-            await session.close()
-
-
 class AiohttpTransport:
     """Sends through an `aiohttp.ClientSession`: yours (never closed by us) or one it creates."""
 
@@ -81,15 +60,12 @@ class AiohttpTransport:
         self._owned = session is None
         self._proxy = proxy
         self._limit = limit
-        self._keeper: Optional[AsyncIterator[None]] = None
+        self._guard = LoopGuard()
 
     async def _own_session(self) -> aiohttp.ClientSession:
-        connector = aiohttp.TCPConnector(limit=self._limit)
-        session = aiohttp.ClientSession(connector=connector, auto_decompress=True)
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self._limit))
         self._session = session
-        weakref.finalize(self, _close_now, connector)
-        self._keeper = _close_at_loop_shutdown(weakref.ref(session))
-        await self._keeper.__anext__()
+        await self._guard.arm(session.close)
         return session
 
     async def send(self, request: Request) -> Response:
@@ -119,5 +95,4 @@ class AiohttpTransport:
         return Response(answer.status, answer.headers, body, request)
 
     async def aclose(self) -> None:
-        if self._owned and self._session is not None and not self._session.closed:
-            await self._session.close()
+        await self._guard.aclose()

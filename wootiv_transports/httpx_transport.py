@@ -15,6 +15,8 @@ import httpx
 from wootiv_core.errors import APIConnectionError, APITimeoutError
 from wootiv_core.http import Request, Response, Timeout
 
+from ._lifetime import LoopGuard
+
 __all__ = ["HttpxTransport", "AsyncHttpxTransport"]
 
 LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
@@ -120,14 +122,16 @@ class AsyncHttpxTransport:
             raise TypeError(f"AsyncHttpxTransport needs an httpx.AsyncClient, got {type(client).__name__}{hint}")
         self._owned = client is None
         self._client = client if client is not None else httpx.AsyncClient(**_own_client_kwargs(transport, proxy, mounts))
-        # httpx's AsyncClient holds no OS resource until it connects, and its
-        # pool's sockets are closed by the garbage collector without a warning
-        # from httpx; closing needs a running loop, so it is left to aclose().
+        self._guard = LoopGuard()
+        self._armed = False
 
     async def send(self, request: Request) -> Response:
         client = self._client
         if client.is_closed:
             raise RuntimeError(_CLOSED_OURS if self._owned else _CLOSED_THEIRS)
+        if self._owned and not self._armed:
+            self._armed = True
+            await self._guard.arm(client.aclose)
         content = request.content
         try:
             built = client.build_request(
@@ -144,6 +148,7 @@ class AsyncHttpxTransport:
 
     async def aclose(self) -> None:
         if self._owned:
+            await self._guard.aclose()
             await self._client.aclose()
 
 
