@@ -316,13 +316,16 @@ def gen_params(spec: Spec) -> str:
 class Arg:
     """One argument of a generated method."""
 
-    def __init__(self, python: str, wire: str, where: str, schema: Json, required: bool, description: str) -> None:
+    def __init__(
+        self, python: str, wire: str, where: str, schema: Json, required: bool, description: str, shared: Optional[str] = None
+    ) -> None:
         self.python = python
         self.wire = wire
         self.where = where
         self.schema = schema
         self.required = required
         self.description = description
+        self.shared = shared  # the name of a spec component parameter, shared by many operations
 
 
 class Op:
@@ -343,10 +346,11 @@ class Op:
         self.const = self.id.replace(".", "_").upper()
         self.body_kind, body = spec.body(raw)
         args: Dict[str, Arg] = {}
-        for param in raw.get("parameters", []):
-            param = spec.param(param)
+        for raw_param in raw.get("parameters", []):
+            param = spec.param(raw_param)
             py = param.get("x-python-name") or python_name(param["name"], param)
-            args[py] = Arg(py, param["name"], param["in"], param["schema"], bool(param.get("required")), param.get("description", ""))
+            shared = ref_name(raw_param) if "$ref" in raw_param else None
+            args[py] = Arg(py, param["name"], param["in"], param["schema"], bool(param.get("required")), param.get("description", ""), shared)
         if body is not None:
             required = set(body.get("required", []))
             for wire, prop in body.get("properties", {}).items():
@@ -398,9 +402,15 @@ def gen_operations(spec: Spec, ops: List[Op]) -> str:
                 f'        Field("{python_name(wire, prop)}", "{wire}", {schema_expr(spec, prop)}, {wire in required}),\n'
             )
         out.append(f'_{name} = Schema(\n    "object",\n    fields=(\n{"".join(fields)}    ),\n)\n')
+    out.append("\n# Query parameters the spec defines once and many list operations share.\n")
+    shared = {a.shared: a for op in ops for a in op.args if a.shared}
+    for name, a in sorted(shared.items()):
+        out.append(f'{snake(name).upper()} = Param("{a.python}", "{a.wire}", "{a.where}", {schema_expr(spec, a.schema)}, {a.required})\n')
     for op in ops:
         params = "".join(
-            f'        Param("{a.python}", "{a.wire}", "{a.where}", {schema_expr(spec, a.schema)}, {a.required}),\n'
+            f"        {snake(a.shared).upper()},\n"
+            if a.shared
+            else f'        Param("{a.python}", "{a.wire}", "{a.where}", {schema_expr(spec, a.schema)}, {a.required}),\n'
             for a in op.args
         )
         extras = ""
