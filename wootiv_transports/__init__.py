@@ -1,15 +1,22 @@
 """Transport adapters: one per HTTP library, each imported only when used.
 
 `HttpxTransport` and `AsyncHttpxTransport` (httpx), `RequestsTransport`
-(requests) and `AiohttpTransport` (aiohttp) implement the core's transport
-protocols. They know HTTP and their library, never a Wootiv endpoint or
-model. Importing this package imports none of the libraries.
+(requests) and `AiohttpTransport` (aiohttp) implement the core's
+`SyncTransport` / `AsyncTransport` protocols: they turn a core `Request` into
+one call of their library, hand back the answer as a core `Response`, and
+turn every failure of the library into `APIConnectionError` or
+`APITimeoutError`. They know HTTP and their library, never a Wootiv endpoint
+or model.
+
+Importing this package imports none of the libraries: each name is looked up
+on first use (module `__getattr__`), so an application that only has requests
+installed never needs aiohttp, and `import wootiv` stays fast.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, Dict
+from typing import TYPE_CHECKING, Any, Dict, List
 
 if TYPE_CHECKING:
     from .aiohttp_transport import AiohttpTransport as AiohttpTransport
@@ -19,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HttpxTransport", "AsyncHttpxTransport", "RequestsTransport", "AiohttpTransport"]
 
-_WHERE: Dict[str, str] = {
+_MODULE_OF: Dict[str, str] = {
     "HttpxTransport": "httpx_transport",
     "AsyncHttpxTransport": "httpx_transport",
     "RequestsTransport": "requests_transport",
@@ -28,7 +35,13 @@ _WHERE: Dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
+    module = _MODULE_OF.get(name)
     if module is None:
-        raise AttributeError(f"module 'wootiv_transports' has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{module}"), name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> List[str]:
+    return sorted({*globals(), *__all__})

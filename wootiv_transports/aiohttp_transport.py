@@ -1,15 +1,21 @@
-"""aiohttp adapter: `AiohttpTransport`, for `AsyncWootiv` in aiohttp apps.
+"""aiohttp adapter: `AiohttpTransport`, for `AsyncWootiv` in aiohttp applications.
 
-A session passed in is used as is (connector, proxies, `trust_env`, default
-headers, tracing) and never closed by us. A session we create is made on the
-first call, inside the running loop, and closed by `aclose()`, or, if the
-client is dropped without that, by a `LoopGuard`.
+Each `send` is one `session.request(...)` whose body is read whole; the
+response keeps aiohttp's `CIMultiDictProxy` of headers, uncopied. A session
+passed in is used as configured (connector, proxy, `trust_env`, default
+headers, trace configs, middlewares) and never closed here. A session the
+adapter creates is made on the first send, inside the running loop (aiohttp
+sessions belong to one loop), and closed by `aclose()`; if that is never
+called it is still closed without a warning: when the adapter is dropped,
+or as its loop shuts down (see `_common`). Every aiohttp failure becomes
+`APITimeoutError` or `APIConnectionError`, with the original as `__cause__`.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any, AsyncIterator, Dict, Iterable, Optional
+import weakref
+from typing import Any, AsyncIterator, Iterable, NoReturn, Optional
 
 import aiohttp
 from yarl import URL
@@ -17,82 +23,176 @@ from yarl import URL
 from wootiv_core.errors import APIConnectionError, APITimeoutError
 from wootiv_core.http import Request, Response, Timeout
 
-from ._lifetime import LoopGuard
+from ._common import (
+    CLOSED_TRANSPORT,
+    ShutdownGuard,
+    TimeoutCache,
+    call_on_loop,
+    closed_session_message,
+    wrong_client_message,
+)
 
 __all__ = ["AiohttpTransport"]
 
-_CLOSED = (
-    "the aiohttp.ClientSession passed as http_client is closed; pass an open one, "
-    "or pass none and let the SDK create and close its own"
-)
+#: Every aiohttp timeout is an `asyncio.TimeoutError` (its own classes derive
+#: from it too), so that test must come before the `OSError` one: since
+#: Python 3.11 `asyncio.TimeoutError` is the built-in `TimeoutError`, an
+#: `OSError`.
+_FAILURES = (aiohttp.ClientError, OSError, ValueError)
 
-_timeouts: Dict[Timeout, aiohttp.ClientTimeout] = {}
 
-
-def _timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
+def _aiohttp_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
     """aiohttp's form of a core timeout.
 
-    Each limit costs aiohttp a timer per request, so only the two that bound
-    every wait are set: connecting (`sock_connect`) and each read
-    (`sock_read`). The pool wait is bounded by the connector's limit.
+    aiohttp's `connect` covers waiting for a pooled connection and opening a
+    new one, so it gets both limits; `sock_connect` bounds the opening alone,
+    `sock_read` each wait for data. aiohttp has no write limit, and `total`
+    stays unset: the core bounds the whole call itself.
     """
-    converted = _timeouts.get(timeout)
-    if converted is None:
-        converted = aiohttp.ClientTimeout(total=None, sock_connect=timeout.connect, sock_read=timeout.read)
-        if len(_timeouts) < 256:
-            _timeouts[timeout] = converted
-    return converted
+    connect, pool = timeout.connect, timeout.pool
+    acquire = None if connect is None or pool is None else connect + pool
+    return aiohttp.ClientTimeout(total=None, connect=acquire, sock_connect=connect, sock_read=timeout.read)
 
 
-async def _chunks(content: Iterable[bytes]) -> AsyncIterator[bytes]:
-    for chunk in content:
+_timeouts = TimeoutCache(_aiohttp_timeout)
+
+
+async def _async_chunks(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
+    for chunk in chunks:
         yield chunk
 
 
-class AiohttpTransport:
-    """Sends through an `aiohttp.ClientSession`: yours (never closed by us) or one it creates."""
+def _close_connector_now(connector: aiohttp.BaseConnector) -> None:
+    """Close a connector's connections without awaiting.
 
-    def __init__(self, session: Optional[aiohttp.ClientSession] = None, *, proxy: Optional[str] = None, limit: int = 100) -> None:
-        if session is not None and not isinstance(session, aiohttp.ClientSession):  # pyright: ignore[reportUnnecessaryIsInstance]
-            hint = " (a requests.Session belongs to Wootiv)" if type(session).__module__.startswith("requests") else ""
-            raise TypeError(f"AiohttpTransport needs an aiohttp.ClientSession, got {type(session).__name__}{hint}")
+    `BaseConnector.close()` must be awaited (and warns when it is not); its
+    synchronous part, `_close()`, closes every connection's transport at
+    once and marks the connector closed, which is also what keeps aiohttp
+    from warning about an unclosed session or connector.
+    """
+    if not connector.closed:
+        connector._close()  # pyright: ignore[reportPrivateUsage]
+
+
+def _release_dropped(connector: aiohttp.BaseConnector, loop: asyncio.AbstractEventLoop, guard: ShutdownGuard) -> None:
+    guard.disarm()
+    if loop.is_closed():
+        # Too late to close sockets; at least mark the connector closed so
+        # that aiohttp itself stays quiet.
+        _close_connector_now(connector)
+    else:
+        call_on_loop(loop, lambda: _close_connector_now(connector))
+
+
+class AiohttpTransport:
+    """Sends through an `aiohttp.ClientSession`: yours (never closed here) or one it creates.
+
+    Options for the created session, keyword-only: `proxy` (one proxy URL
+    for all traffic) and `max_connections` (the connector's `limit`). The
+    created session ignores proxy environment variables (`trust_env=False`,
+    aiohttp's default) and does not retry on its own.
+    """
+
+    def __init__(
+        self,
+        session: Optional[aiohttp.ClientSession] = None,
+        *,
+        proxy: Optional[str] = None,
+        max_connections: int = 100,
+    ) -> None:
+        if session is not None:
+            if not isinstance(session, aiohttp.ClientSession):  # pyright: ignore[reportUnnecessaryIsInstance]
+                raise TypeError(wrong_client_message("AiohttpTransport", "an aiohttp.ClientSession", session))
+            if proxy is not None:
+                raise ValueError(
+                    "AiohttpTransport: proxy= configures the session the adapter creates; "
+                    "to use one with your own session, pass it to that session instead"
+                )
         self._session = session
         self._owned = session is None
         self._proxy = proxy
-        self._limit = limit
-        self._guard = LoopGuard()
+        self._max_connections = max_connections
+        self._closed = False
+        self._guard: Optional[ShutdownGuard] = None
+        self._finalizer: Optional[weakref.finalize[..., Any]] = None
 
-    async def _own_session(self) -> aiohttp.ClientSession:
-        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=self._limit))
-        self._session = session
-        await self._guard.arm(session.close)
-        return session
+    @property
+    def session(self) -> Optional[aiohttp.ClientSession]:
+        """The `aiohttp.ClientSession` requests go through (`None` until a created one is needed)."""
+        return self._session
 
     async def send(self, request: Request) -> Response:
         session = self._session
-        if session is None:
-            session = await self._own_session()
-        if session.closed:
-            raise RuntimeError(_CLOSED)
+        if session is None or session.closed:
+            session = self._open()
         content = request.content
-        data: Any = content if isinstance(content, bytes) else _chunks(content)
         try:
             async with session.request(
                 request.method,
-                # encoded=True: send the URL exactly as the core encoded it.
+                # Already encoded by the core: aiohttp must not re-quote it.
                 URL(request.url, encoded=True),
                 headers=request.headers,
-                data=data or None,
-                timeout=_timeout(request.timeout),
+                data=(content or None) if isinstance(content, bytes) else _async_chunks(content),
+                timeout=_timeouts(request.timeout),
                 proxy=self._proxy,
                 allow_redirects=False,
+                # The core turns statuses into errors; a session that raises
+                # for them would hide the response.
+                raise_for_status=False,
             ) as answer:
                 body = await answer.read()
         except asyncio.TimeoutError as exc:
-            raise APITimeoutError(request, f"Request timed out: {type(exc).__name__}") from exc
-        except (aiohttp.ClientError, OSError, ValueError) as exc:
-            raise APIConnectionError(request, f"Connection error: {exc or type(exc).__name__}") from exc
+            raise APITimeoutError(request, f"Request timed out ({type(exc).__name__}).") from exc
+        except _FAILURES as exc:
+            raise APIConnectionError(request, f"Connection error ({type(exc).__name__}): {exc}") from exc
+        except RuntimeError:
+            # aiohttp's own error when the session was closed meanwhile.
+            if session.closed:
+                self._raise_closed()
+            raise
         return Response(answer.status, answer.headers, body, request)
 
     async def aclose(self) -> None:
-        await self._guard.aclose()
+        """Close the session if the adapter created it; a session passed in stays open."""
+        if not self._owned or self._closed:
+            return
+        self._closed = True
+        self._detach()
+        if self._session is not None:
+            await self._session.close()
+
+    def _open(self) -> aiohttp.ClientSession:
+        """Create the session for the running loop, or say why there is none.
+
+        Runs on the first send, and again when the session is found closed:
+        by the user (an error), or by the shutdown of the loop it was made
+        on (then a new session serves the new loop). Nothing here awaits, so
+        concurrent first sends cannot create two sessions.
+        """
+        if not self._owned or self._closed:
+            self._raise_closed()
+        self._detach()
+        loop = asyncio.get_running_loop()
+        connector = aiohttp.TCPConnector(limit=self._max_connections)
+        session = aiohttp.ClientSession(connector=connector)
+        # aiohttp resends an idempotent request once when a connection drops
+        # before the answer; retrying is the core's decision, so turn that
+        # off (no public option; the attribute is one aiohttp declares).
+        if hasattr(session, "_retry_connection"):
+            session._retry_connection = False  # pyright: ignore[reportPrivateUsage, reportAttributeAccessIssue]
+        guard = ShutdownGuard(session.close)
+        self._session = session
+        self._guard = guard
+        self._finalizer = weakref.finalize(self, _release_dropped, connector, loop, guard)
+        return session
+
+    def _detach(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer.detach()
+            self._finalizer = None
+        if self._guard is not None:
+            self._guard.disarm()
+            self._guard = None
+
+    def _raise_closed(self) -> NoReturn:
+        raise RuntimeError(CLOSED_TRANSPORT if self._owned else closed_session_message("aiohttp.ClientSession"))

@@ -29,6 +29,15 @@ def server() -> Iterator[Server]:
     running.stop()
 
 
+def read_all(raw: socket.socket) -> bytes:
+    chunks = []
+    while True:
+        chunk = raw.recv(65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
 def connect(server: Server) -> http.client.HTTPConnection:
     return http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
 
@@ -48,7 +57,7 @@ def test_keep_alive_serves_many_requests_on_one_connection(server: Server) -> No
 def test_malformed_request_gets_a_json_400(server: Server) -> None:
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
         raw.sendall(b"THIS IS NOT HTTP\r\n\r\n")
-        reply = raw.recv(65536)
+        reply = read_all(raw)
     assert reply.startswith(b"HTTP/1.1 400")
     assert json.loads(reply.split(b"\r\n\r\n", 1)[1])["statusCode"] == 400
 
@@ -56,7 +65,7 @@ def test_malformed_request_gets_a_json_400(server: Server) -> None:
 def test_oversized_body_is_refused_without_reading_it(server: Server) -> None:
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
         raw.sendall(b"POST /role HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 999999999\r\n\r\n{")
-        reply = raw.recv(65536)
+        reply = read_all(raw)
     assert reply.startswith(b"HTTP/1.1 413")
 
 
@@ -112,13 +121,14 @@ def test_fault_spec_errors_are_clear() -> None:
 
 
 def test_stop_is_fast_and_leaves_nothing_open() -> None:
+    before = set(threading.enumerate())
     running = Emulator().serve()
-    idle = socket.create_connection(("127.0.0.1", running.port))
-    started = time.monotonic()
-    running.stop()
-    assert time.monotonic() - started < 2
-    assert not [thread for thread in threading.enumerate() if thread.name.startswith("wootiv-emulator")]
-    idle.close()
+    with socket.create_connection(("127.0.0.1", running.port)):
+        time.sleep(0.05)  # let the server pick the idle connection up
+        started = time.monotonic()
+        running.stop()
+        assert time.monotonic() - started < 2
+    assert [thread for thread in set(threading.enumerate()) - before if thread.name.startswith("wootiv-emulator")] == []
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", running.port), timeout=1).close()
 

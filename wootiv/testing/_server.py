@@ -198,9 +198,8 @@ class Server:
         try:
             if http.our_state in (h11.IDLE, h11.SEND_RESPONSE):
                 headers = [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(payload))), ("Connection", "close")]
-                conn.sendall(http.send(h11.Response(status_code=status, headers=headers)) or b"")
-                conn.sendall(http.send(h11.Data(data=payload)) or b"")
-                conn.sendall(http.send(h11.EndOfMessage()) or b"")
+                head = http.send(h11.Response(status_code=status, headers=headers)) or b""
+                conn.sendall(head + (http.send(h11.Data(data=payload)) or b"") + (http.send(h11.EndOfMessage()) or b""))
             else:
                 conn.sendall(b"HTTP/1.1 %d Error\r\nConnection: close\r\nContent-Length: %d\r\n\r\n" % (status, len(payload)) + payload)
         except (OSError, h11.LocalProtocolError):
