@@ -14,16 +14,21 @@ Two rules matter for safety and for the API:
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, List, Mapping, Tuple, cast
 from urllib.parse import quote
 
 __all__ = ["encode_path_segment", "render_path", "encode_query", "query_value"]
 
 _DOTS = {".": "%2E", "..": "%2E%2E"}
+# Ids are usually made of unreserved characters only; they need no quoting.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*")
 
 
 def encode_path_segment(value: str) -> str:
     """Percent-encode `value` so that it stays one path segment."""
+    if _UNRESERVED.fullmatch(value):
+        return value
     return _DOTS.get(value) or quote(value, safe="")
 
 
