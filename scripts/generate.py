@@ -585,6 +585,36 @@ def gen_types(spec: Spec) -> str:
     return "".join(out)
 
 
+def gen_type_paths(spec: Spec) -> Dict[Path, str]:
+    """Modules that keep the earlier SDK's import paths working.
+
+    The earlier SDK had response types in submodules (`wootiv.types.shared.AuditDto`,
+    `wootiv.types.mailbox.stream.registry.PaginatedStreamRegistry`); the spec
+    records each path as `x-sdk-type`. Each becomes a small package re-exporting
+    the model under its old name.
+    """
+    packages: Dict[Tuple[str, ...], Dict[str, str]] = {}
+    for name in spec.response_models:
+        paths = spec.schemas[name].get("x-sdk-type")
+        for path in [paths] if isinstance(paths, str) else paths or []:
+            parts = path.split(".")
+            if parts[:2] != ["wootiv", "types"] or len(parts) < 4:
+                continue
+            for depth in range(3, len(parts)):
+                packages.setdefault(tuple(parts[2:depth]), {})
+            packages[tuple(parts[2:-1])][parts[-1]] = name
+    files: Dict[Path, str] = {}
+    for package, names in sorted(packages.items()):
+        dotted = ".".join(("wootiv", "types") + package)
+        out = [HEADER, f'"""Earlier-SDK import path `{dotted}`: re-exports of `wootiv.types`."""\n']
+        if names:
+            out.append("\nfrom wootiv_core.api.models import (\n")
+            out.extend(f"    {ours} as {old},\n" if ours != old else f"    {ours} as {ours},\n" for old, ours in sorted(names.items()))
+            out.append(")\n\n__all__ = [" + ", ".join(f'"{old}"' for old in sorted(names)) + "]\n")
+        files[ROOT.joinpath("wootiv", "types", *package, "__init__.py")] = "".join(out)
+    return files
+
+
 def gen_docs(spec: Spec, ops: List[Op]) -> str:
     out = ["# API reference\n\n", "Generated from the OpenAPI spec by `scripts/generate.py`.\n"]
     out.append("Every method exists on `Wootiv` (returns the result) and `AsyncWootiv` (returns an awaitable;\n")
@@ -632,6 +662,7 @@ def generate() -> Dict[Path, str]:
     }
     for top in tops:
         files[ROOT / "wootiv" / "resources" / f"{top}.py"] = gen_resource_module(spec, top, groups, children)
+    files.update(gen_type_paths(spec))
     return files
 
 

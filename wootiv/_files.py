@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import mimetypes
 import os
+from os import PathLike
 from pathlib import Path
 from typing import IO, Any, Iterator, List, Sequence, Tuple, Union, cast
 
@@ -23,7 +24,7 @@ from wootiv_core.operation import NotGiven
 
 __all__ = ["FileInput", "FileContent", "to_file", "to_files"]
 
-FileContent = Union[bytes, bytearray, memoryview, "IO[bytes]", "os.PathLike[str]"]
+FileContent = Union[bytes, bytearray, memoryview, IO[bytes], PathLike[str]]
 FileInput = Union[FileContent, Tuple[str, FileContent], Tuple[str, FileContent, str]]
 
 _CHUNK = 256 * 1024

@@ -18,5 +18,5 @@ Query = Mapping[str, object]
 Body = Mapping[str, object]
 """Extra JSON body members (or form fields for uploads)."""
 
-TimeoutArg = Union[float, Timeout, "Any", None, NotGiven]
+TimeoutArg = Union[float, Timeout, Any, None, NotGiven]
 """Seconds, a `wootiv.Timeout`, an `httpx.Timeout`, `None` for no limit, or the client's default."""
