@@ -495,10 +495,11 @@ def method_source(spec: Spec, op: Op) -> str:
     values: List[str] = []
     for arg in op.args:
         value = arg.python
+        label = f'"{op.id}({arg.python}=)"'
         if arg.schema.get("format") == "binary":
-            value = f"to_file({arg.python})"
+            value = f"to_file({arg.python}, {label})"
         elif arg.schema.get("type") == "array" and arg.schema.get("items", {}).get("format") == "binary":
-            value = f"to_files({arg.python})"
+            value = f"to_files({arg.python}, {label})"
         values.append(f'"{arg.python}": {value}')
     lines.append(f"        return {kind}(\n            ops.{op.const},\n")
     joined = "{" + ", ".join(values) + "},"

@@ -105,10 +105,20 @@ def _source(content: Any, filename: Union[str, None], content_type: Union[str, N
     )
 
 
-def to_file(value: Any) -> Any:
-    """`value` as a `FileSource` (left alone when not given)."""
+def to_file(value: Any, label: str = "file") -> Any:
+    """`value` as a `FileSource` (left alone when not given).
+
+    `label` names the argument in error messages, e.g. `aws.buckets.upload(file=)`.
+    """
     if value is None or isinstance(value, (NotGiven, FileSource)):
         return value
+    try:
+        return _file(value)
+    except (TypeError, ValueError, FileNotFoundError) as exc:
+        raise type(exc)(f"{label}: {exc}") from None
+
+
+def _file(value: Any) -> Any:
     if isinstance(value, tuple):
         parts: Tuple[Any, ...] = value  # pyright: ignore[reportUnknownVariableType]
         if len(parts) not in (2, 3) or not isinstance(parts[0], str):
@@ -120,11 +130,11 @@ def to_file(value: Any) -> Any:
     return _source(value, None, None)
 
 
-def to_files(values: Any) -> Any:
+def to_files(values: Any, label: str = "files") -> Any:
     """Each item of a list of uploads as a `FileSource`."""
     if values is None or isinstance(values, NotGiven):
         return values
     if isinstance(values, (bytes, str, tuple)) or not isinstance(values, Sequence):
-        raise TypeError(f"expected a list of uploads, got {type(cast(object, values)).__name__}")
+        raise TypeError(f"{label} must be a list of uploads, got {type(cast(object, values)).__name__}")
     items: List[Any] = list(cast(Sequence[Any], values))
-    return [to_file(item) for item in items]
+    return [to_file(item, f"{label}[{index}]") for index, item in enumerate(items)]

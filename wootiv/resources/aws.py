@@ -80,7 +80,7 @@ class AwsBuckets(Resource[M]):
         """
         return Call(
             ops.AWS_BUCKETS_BULK_UPLOAD,
-            {"bulk": to_files(bulk), "path": path},
+            {"bulk": to_files(bulk, "aws.buckets.bulk_upload(bulk=)"), "path": path},
             CallOptions(extra_headers, extra_query, extra_body, timeout),
         )
 
@@ -147,7 +147,7 @@ class AwsBuckets(Resource[M]):
         """
         return Call(
             ops.AWS_BUCKETS_UPLOAD,
-            {"file": to_file(file), "path": path},
+            {"file": to_file(file, "aws.buckets.upload(file=)"), "path": path},
             CallOptions(extra_headers, extra_query, extra_body, timeout),
         )
 

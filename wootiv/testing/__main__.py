@@ -1,51 +1,86 @@
-"""`python -m wootiv.testing serve`: run the emulator until Ctrl-C or SIGTERM."""
+"""`python -m wootiv.testing serve`: the emulator as a local HTTP server.
+
+It prints one line, `Wootiv emulator listening on http://HOST:PORT`, once it
+accepts connections, serves until Ctrl-C or SIGTERM, then stops cleanly and
+exits 0. A bad option or fault spec, or an address already in use, exits 2
+with a one-line message.
+"""
 
 from __future__ import annotations
 
 import argparse
 import signal
 import sys
+import time
+from types import FrameType
 from typing import List, Optional
 
 from ._app import DEFAULT_API_KEY
 from ._emulator import Emulator
-from ._faults import FaultSpecError
+from ._faults import FaultSpecError, parse_faults
+
+PROG = "python -m wootiv.testing"
+
+
+class _StopRequest:
+    """A signal handler that only raises a flag.
+
+    Handlers run between bytecodes of the main thread; one that took a lock
+    (as stopping the server does) could deadlock against the code it
+    interrupted, so the main loop does the stopping when it sees the flag.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, signum: int, frame: Optional[FrameType]) -> None:
+        self.requested = True
+
+
+def _fault_spec(text: str) -> str:
+    """argparse check of --faults: the spec unchanged, or the parser's own error."""
+    try:
+        parse_faults(text)
+    except FaultSpecError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m wootiv.testing", description="An emulator of the Wootiv API.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the emulator over HTTP")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=3001, help="port (default 3001, the 'production' environment's port; 0 picks a free one)")
-    serve.add_argument("--api-key", default=DEFAULT_API_KEY, help=f"the bearer key to accept (default {DEFAULT_API_KEY})")
-    serve.add_argument("--empty", action="store_true", help="start without the demo dataset")
-    serve.add_argument("--seed", type=int, default=0, help="seed for ids and fault probabilities (default 0)")
-    serve.add_argument("--faults", default=None, help="fault rules, e.g. 'roles.list:status=429,retry_after=1,times=2;*:latency=0.05'")
+    parser = argparse.ArgumentParser(prog=PROG, description="An emulator of the Wootiv API.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    serve = commands.add_parser("serve", help="serve the emulator over HTTP until Ctrl-C or SIGTERM")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=3001, help="port to listen on; 0 picks a free one (default: 3001)")
+    serve.add_argument("--api-key", default=DEFAULT_API_KEY, help=f"the bearer key to accept (default: {DEFAULT_API_KEY})")
+    serve.add_argument("--empty", action="store_true", help="start without the demo data")
+    serve.add_argument("--seed", type=int, default=0, help="seed for generated ids and fault probabilities (default: 0)")
+    serve.add_argument(
+        "--faults",
+        type=_fault_spec,
+        default="",
+        metavar="SPEC",
+        help='fault rules "TARGET:SETTING,...;..." such as "roles.list:status=429,retry_after=1,times=2;*:latency=0.05"',
+    )
     return parser
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = _parser().parse_args(argv)
-    try:
-        emulator = Emulator(api_key=args.api_key, seed=args.seed, empty=args.empty, faults=args.faults)
-    except FaultSpecError as exc:
-        print(f"error: --faults: {exc}", file=sys.stderr)
-        return 2
+    stop = _StopRequest()
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    emulator = Emulator(api_key=args.api_key, seed=args.seed, empty=args.empty)
+    emulator.faults.load(args.faults)
     try:
         server = emulator.serve(args.host, args.port)
-    except OSError as exc:
-        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+    except OSError as error:
+        print(f"{PROG}: error: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
         return 2
-    def on_sigterm(signum: int, frame: object) -> None:
-        server.stop()
-
-    signal.signal(signal.SIGTERM, on_sigterm)
-    print(f"Wootiv emulator listening on {server.url}", flush=True)
     try:
-        server.wait()
-    except KeyboardInterrupt:
-        pass
+        print(f"Wootiv emulator listening on {server.url}", flush=True)
+        while not stop.requested:
+            time.sleep(0.1)
     finally:
         server.stop()
     return 0

@@ -1,728 +1,619 @@
-"""What each of the 81 operations does to the emulator's in-memory state.
+"""What each of the 81 operations does.
 
-Every handler takes the matched path parameters, the parsed query, the
-decoded body (already validated against the spec) and the request's base URL,
-and returns a JSON value (or `None` for an empty answer) or raises
-`HttpError`. Answers are completed against the response schema by the caller,
-so a handler only sets what matters.
+A handler gets the store and one request whose body has already been checked
+against the spec and cleaned to its documented members, and returns the
+answer's JSON value (None for operations documented without a body). It
+raises `HttpError` for answers the API gives on purpose (401, 409, 422, ...)
+and the store's `NotFound` for unknown ids. The application cleans each
+answer against the response schema, so handlers may return whole records.
 """
 
 from __future__ import annotations
 
+import base64
+import datetime as _dt
 import hashlib
-import random
-import re
-import uuid
-from typing import Any, Callable, Dict, List, Optional, Tuple, cast
+import json
+from typing import Any, Callable, Dict, List, Optional, Tuple
+from urllib.parse import quote
 
 import attrs
 
-from ._crud import CrudError, Query, list_page
-from ._dataset import load_demo
 from ._multipart import Part
-from ._spec import complete, now_iso, resolve
+from ._query import Params, list_query, offset_page, page_of, select
+from ._schema import Json, columns, iso, schema_named
+from ._store import NotFound, Store, StoredObject, object_key
 
-__all__ = ["HttpError", "State", "HANDLERS", "Request"]
+__all__ = ["HttpError", "Request", "Handler", "HANDLERS", "BUCKET"]
 
-Json = Dict[str, Any]
+BUCKET = "wootiv-emulator"
 
-REGISTRY_NAMES: List[str] = resolve({"$ref": "#/components/schemas/MailboxRegistryQueryDto"})["properties"]["name"]["enum"]
+_REGISTRY_NAMES: List[str] = schema_named("MailboxRegistryQueryDto")["properties"]["name"]["enum"]
+_MEDIUMS = {"whatsapp": "whatsapp", "twilio": "sms", "postmark": "email", "core_api": "email"}
 
 
 class HttpError(Exception):
-    """An error answer: status, NestJS-style message, and the error phrase."""
+    """An answer the API gives on purpose: its status and NestJS `message` (text or list)."""
 
-    def __init__(self, status: int, message: Any, error: Optional[str] = None) -> None:
+    def __init__(self, status: int, message: Any) -> None:
         super().__init__(str(message))
         self.status = status
         self.message = message
-        self.error = error
 
 
-def not_found(what: str, key: str) -> HttpError:
-    return HttpError(404, f"{what} with id '{key}' not found", "Not Found")
-
-
-@attrs.define
+@attrs.frozen
 class Request:
-    """One API request, as the handlers see it."""
+    """One request as a handler sees it."""
 
     params: Dict[str, str]
-    query: Query
+    query: Params
     body: Json
     parts: List[Part]
     base_url: str
 
-
-class State:
-    """The emulator's tables, ids and side channels (outbox of sent codes)."""
-
-    def __init__(self, seed: int, empty: bool) -> None:
-        self.rng = random.Random(seed)
-        self.tables: Dict[str, Dict[str, Json]] = {}
-        self.blobs: Dict[str, Tuple[bytes, str]] = {}
-        self.passwords: Dict[str, str] = {}
-        self.refresh_tokens: Dict[str, str] = {}
-        self.passcodes: Dict[str, str] = {}
-        self.outbox: List[Json] = []
-        self.inbound: List[Json] = []
-        if not empty:
-            load_demo(self)
-
-    def table(self, name: str) -> Dict[str, Json]:
-        return self.tables.setdefault(name, {})
-
-    def new_id(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
-
-    def token(self, prefix: str) -> str:
-        return f"{prefix}_{self.rng.getrandbits(160):040x}"
-
-    def code(self) -> str:
-        return f"{self.rng.randrange(10**6):06d}"
-
-    def audit(self) -> Json:
-        stamp = now_iso()
-        return {"date_created": stamp, "date_deleted": stamp, "date_updated": stamp, "version": 1}
-
-    def add(self, table: str, schema: str, record: Json) -> Json:
-        """Store a new record, completed to `schema`, and return it."""
-        full = {"id": self.new_id(), "audit": self.audit(), **record}
-        full = complete(full, {"$ref": f"#/components/schemas/{schema}"})
-        self.table(table)[str(full["id"])] = full
-        return full
-
-    def get(self, table: str, key: str, what: str) -> Json:
-        record = self.table(table).get(key)
-        if record is None:
-            raise not_found(what, key)
-        return record
-
-    def update(self, table: str, key: str, what: str, changes: Json) -> Json:
-        record = self.get(table, key, what)
-        record.update({name: value for name, value in changes.items() if name not in ("id", "audit")})
-        audit = record.get("audit")
-        if isinstance(audit, dict):
-            stamps = cast(Json, audit)
-            stamps["date_updated"] = now_iso()
-            stamps["version"] = int(stamps.get("version", 0)) + 1
-        return record
-
-    def delete(self, table: str, key: str, what: str) -> Json:
-        self.get(table, key, what)
-        del self.table(table)[key]
-        return {"id": key, "deleted": True}
+    def fields(self) -> Tuple[str, ...]:
+        return tuple(field for field in self.query.get("fields", []) if field)
 
 
-def _page(state: State, table: str, query: Query, keep: Callable[[Json], bool] = lambda record: True) -> Json:
-    try:
-        envelope, _ = list_page([record for record in state.table(table).values() if keep(record)], query)
-    except CrudError as exc:
-        raise HttpError(400, str(exc), "Bad Request") from None
-    return envelope
+Handler = Callable[[Store, Request], Any]
 
 
-def _select(record: Json, query: Query) -> Json:
-    fields = [field for field in query.get("fields", []) if field]
-    if not fields:
-        return record
-    return {key: value for key, value in record.items() if key in set(fields) | {"id"}}
+def _deleted(key: str) -> Json:
+    return {"id": key, "deleted": True}
 
 
-def _offset_page(records: List[Json], query: Query) -> Json:
-    def number(name: str, default: int) -> int:
-        try:
-            return max(int(float(query.get(name, [str(default)])[-1])), 0)
-        except ValueError:
-            raise HttpError(400, f"Invalid {name}", "Bad Request") from None
+def _changed(store: Store, record: Json, changes: Json, allowed: Tuple[str, ...]) -> Json:
+    record.update({name: value for name, value in changes.items() if name in allowed})
+    return store.touch(record)
 
-    limit = min(number("limit", 10) or 10, 100)
-    offset = number("offset", 0)
-    return {"data": records[offset : offset + limit], "limit": limit, "offset": offset, "page": offset // limit + 1, "total": len(records)}
+
+def _retrieve(table: str) -> Handler:
+    def handler(store: Store, req: Request) -> Any:
+        return select(store.table(table).get(req.params["id"]), req.fields())
+
+    return handler
+
+
+def _list(table: str, item_schema: str) -> Handler:
+    allowed = columns(item_schema)
+
+    def handler(store: Store, req: Request) -> Any:
+        return page_of(store.table(table).rows(), list_query(req.query, allowed))
+
+    return handler
+
+
+def _remove(table: str) -> Handler:
+    def handler(store: Store, req: Request) -> Any:
+        store.table(table).remove(req.params["id"])
+        return _deleted(req.params["id"])
+
+    return handler
+
+
+def _nothing(store: Store, req: Request) -> Any:
+    """Operations the spec documents without an answer body and without state."""
+    return None
 
 
 # --------------------------------------------------------------------------- auth
 
 
-def _user_by_login(state: State, login: str) -> Optional[Json]:
-    for user in state.table("user").values():
-        if login in (user.get("email"), user.get("username")):
-            return user
-    return None
+def _tokens(store: Store, user: Json) -> Json:
+    refresh = store.secret("wrt")
+    store.refresh_tokens[refresh] = user["id"]
+    return {"accessToken": store.secret("wat"), "refreshToken": refresh, "sub": user["id"]}
 
 
-def _tokens(state: State, user: Json) -> Json:
-    refresh = state.token("refresh")
-    state.refresh_tokens[refresh] = str(user["id"])
-    return {"accessToken": state.token("access"), "refreshToken": refresh, "sub": user["id"]}
+def auth_login(store: Store, req: Request) -> Any:
+    user = store.user_by_login(req.body["username"])
+    if user is None or store.passwords.get(user["id"]) != req.body["password"]:
+        raise HttpError(401, "Invalid credentials")
+    return _tokens(store, user)
 
 
-def auth_login(state: State, req: Request) -> Any:
-    user = _user_by_login(state, str(req.body["username"]))
-    if user is None or state.passwords.get(str(user["id"])) != req.body["password"]:
-        raise HttpError(401, "Invalid credentials", "Unauthorized")
-    return _tokens(state, user)
-
-
-def auth_signup(state: State, req: Request) -> Any:
-    email = str(req.body["email"])
-    if _user_by_login(state, email) is not None:
-        raise HttpError(409, f"A user with email '{email}' already exists", "Conflict")
-    names = {"firstName": "firstName", "lastName": "lastName", "phoneNumber": "phoneNumber"}
-    extra = {wire: req.body[key] for key, wire in names.items() if key in req.body}
-    user = state.add("user", "UserDto", {"email": email, "username": email, "plan": req.body["plan"], **extra})
-    state.passwords[str(user["id"])] = str(req.body["password"])
-    return {"email": email, "sub": user["id"]}
-
-
-def auth_verify_billing(state: State, req: Request) -> Any:
-    user = state.get("user", req.query["sub"][-1], "User")
+def auth_signup(store: Store, req: Request) -> Any:
+    body = req.body
+    if store.user_by_login(body["email"]) is not None:
+        raise HttpError(409, f"A user with email '{body['email']}' already exists")
+    profile = {name: body[name] for name in ("firstName", "lastName", "phoneNumber") if name in body}
+    user = store.add_user(body["email"], body["password"], **profile)
     return {"email": user["email"], "sub": user["id"]}
 
 
-def auth_token_refresh(state: State, req: Request) -> Any:
-    user_id = state.refresh_tokens.pop(str(req.body["refreshToken"]), None)
-    if user_id is None or user_id not in state.table("user"):
-        raise HttpError(401, "Invalid refresh token", "Unauthorized")
-    return _tokens(state, state.table("user")[user_id])
+def auth_verify_billing(store: Store, req: Request) -> Any:
+    user = store.users.get(req.query["sub"][-1])
+    return {"email": user["email"], "sub": user["id"]}
 
 
-def auth_recovery_login_create(state: State, req: Request) -> Any:
-    # Answers the same whether or not the address is known, as a recovery flow should.
-    if _user_by_login(state, str(req.body["email"])) is not None:
-        state.outbox.append({"to": req.body["email"], "kind": "login-link", "code": state.code()})
-    return None
+def auth_token_refresh(store: Store, req: Request) -> Any:
+    # A refresh token works once: refreshing rotates it.
+    owner = store.refresh_tokens.pop(req.body["refreshToken"], None)
+    user = store.users.find(owner) if owner is not None else None
+    if user is None:
+        raise HttpError(401, "Invalid refresh token")
+    return _tokens(store, user)
 
 
-def auth_recovery_password_create(state: State, req: Request) -> Any:
-    user = _user_by_login(state, str(req.body["email"]))
+def auth_recovery_login_create(store: Store, req: Request) -> Any:
+    # The same answer whether or not the address is known, so it reveals nothing.
+    user = store.user_by_login(req.body["email"])
     if user is not None:
-        code = state.code()
-        state.passcodes[code] = str(user["id"])
-        state.outbox.append({"to": user["email"], "kind": "password-reset", "code": code})
+        store.outbox.append({"to": user["email"], "kind": "login-link", "code": store.secret("login")})
     return None
 
 
-def auth_recovery_passcode_retrieve(state: State, req: Request) -> Any:
-    if req.params["passcode"] not in state.passcodes:
-        raise HttpError(404, "Invalid or expired passcode", "Not Found")
+def auth_recovery_password_create(store: Store, req: Request) -> Any:
+    user = store.user_by_login(req.body["email"])
+    if user is not None:
+        code = store.passcode()
+        store.recovery_codes[code] = user["id"]
+        store.outbox.append({"to": user["email"], "kind": "password-reset", "code": code})
     return None
 
 
-def auth_recovery_password_update(state: State, req: Request) -> Any:
-    user_id = state.passcodes.pop(str(req.body["passcode"]), None)
+def auth_recovery_passcode_retrieve(store: Store, req: Request) -> Any:
+    if req.params["passcode"] not in store.recovery_codes:
+        raise HttpError(404, "Passcode is invalid or expired")
+    return None
+
+
+def auth_recovery_password_update(store: Store, req: Request) -> Any:
+    user_id = store.recovery_codes.pop(req.body["passcode"], None)
     if user_id is None:
-        raise HttpError(400, "Invalid or expired passcode", "Bad Request")
-    state.passwords[user_id] = str(req.body["newPassword"])
+        raise HttpError(404, "Passcode is invalid or expired")
+    store.passwords[user_id] = req.body["newPassword"]
     return None
 
 
 # --------------------------------------------------------------------------- workspaces, members, tokens
 
 
-def _workspace(state: State, key: str) -> Json:
-    return state.get("workspace", key, "Workspace")
+def space_members_list(store: Store, req: Request) -> Any:
+    workspace = store.workspaces.get(req.params["space_id"])
+    return page_of(store.members_of(workspace), list_query(req.query), key="uid")
 
 
-def space_members_list(state: State, req: Request) -> Any:
-    space = _workspace(state, req.params["space_id"])["id"]
-    return _page(state, "member", req.query, lambda member: member.get("workspaceId") == space)
-
-
-def space_members_retrieve(state: State, req: Request) -> Any:
-    space = _workspace(state, req.params["space_id"])["id"]
-    for member in state.table("member").values():
-        if member["uid"] == req.params["member_uid"] and member.get("workspaceId") == space:
-            return member
-    raise not_found("Member", req.params["member_uid"])
-
-
-def space_tokens_create(state: State, req: Request) -> Any:
-    space = _workspace(state, req.params["space_sid"])["id"]
-    return state.add(
-        "token",
-        "TokenCreateResponse",
-        {"name": req.body.get("name", "token"), "sensitiveKey": state.token("sk"), "workspaceId": space, "requestCount": 0, "errorCount": 0},
-    )
-
-
-def space_tokens_list(state: State, req: Request) -> Any:
-    space = _workspace(state, req.params["space_sid"])["id"]
-    return [token for token in state.table("token").values() if token["workspaceId"] == space]
-
-
-def space_tokens_delete(state: State, req: Request) -> Any:
-    token = state.get("token", req.params["token_id"], "Token")
-    if token["workspaceId"] != req.params["space_sid"]:
-        raise not_found("Token", req.params["token_id"])
-    state.delete("token", req.params["token_id"], "Token")
+def space_members_retrieve(store: Store, req: Request) -> Any:
+    workspace = store.workspaces.get(req.params["space_id"])
+    if req.params["member_uid"] not in workspace["workspaceMembers"]:
+        raise NotFound("Member", req.params["member_uid"])
     return None
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "workspace"
+def space_tokens_create(store: Store, req: Request) -> Any:
+    workspace = store.workspaces.get(req.params["space_sid"])
+    return store.add_token(workspace, req.body.get("name") or "Untitled token")
 
 
-def wspaces_create(state: State, req: Request) -> Any:
-    body = req.body
-    return state.add(
-        "workspace",
-        "WorkspaceDto",
-        {"name": body["name"], "ownerId": body["ownerId"], "slug": _slug(str(body["name"])), "subscription": {}, "subscriptionId": "", "workspaceMembers": []},
-    )
+def space_tokens_list(store: Store, req: Request) -> Any:
+    # A token's key is shown in full once, when it is created.
+    space = store.workspaces.get(req.params["space_sid"])["id"]
+    return [{**token, "sensitiveKey": f"wsk_...{token['sensitiveKey'][-4:]}"} for token in store.tokens if token["workspaceId"] == space]
 
 
-def wspaces_retrieve(state: State, req: Request) -> Any:
-    return _select(_workspace(state, req.params["id"]), req.query)
+def space_tokens_delete(store: Store, req: Request) -> Any:
+    space = store.workspaces.get(req.params["space_sid"])["id"]
+    token = store.tokens.get(req.params["token_id"])
+    if token["workspaceId"] != space:
+        raise NotFound("Token", req.params["token_id"])
+    store.tokens.remove(token["id"])
+    return None
 
 
-def wspaces_update(state: State, req: Request) -> Any:
-    return state.update("workspace", req.params["id"], "Workspace", req.body)
+def wspaces_create(store: Store, req: Request) -> Any:
+    return store.add_workspace(req.body["name"], req.body["ownerId"])
+
+
+def wspaces_update(store: Store, req: Request) -> Any:
+    workspace = store.workspaces.get(req.params["id"])
+    if "ownerId" in req.body:
+        store.profile_of(store.users.get(req.body["ownerId"]))
+    allowed = ("name", "ownerId", "slug", "subscription", "subscriptionId", "workspaceMembers")
+    return _changed(store, workspace, req.body, allowed)
 
 
 # --------------------------------------------------------------------------- roles and assignments
 
 
-def roles_create(state: State, req: Request) -> Any:
-    return state.add("role", "RoleDto", {"name": req.body["name"], "description": req.body["description"], "assignees": []})
+def roles_create(store: Store, req: Request) -> Any:
+    return store.add_role(req.body["name"], req.body["description"])
 
 
-def roles_list(state: State, req: Request) -> Any:
-    return _page(state, "role", req.query)
+def roles_update(store: Store, req: Request) -> Any:
+    return _changed(store, store.roles.get(req.params["id"]), req.body, ("name", "description"))
 
 
-def roles_retrieve(state: State, req: Request) -> Any:
-    return _select(state.get("role", req.params["id"], "Role"), req.query)
+def roles_delete(store: Store, req: Request) -> Any:
+    store.remove_role(req.params["id"])
+    return _deleted(req.params["id"])
 
 
-def roles_update(state: State, req: Request) -> Any:
-    return state.update("role", req.params["id"], "Role", req.body)
+def roles_bulk_create(store: Store, req: Request) -> Any:
+    return [store.add_role(item["name"], item["description"]) for item in req.body["bulk"]]
 
 
-def roles_delete(state: State, req: Request) -> Any:
-    return state.delete("role", req.params["id"], "Role")
+def role_assignments_create(store: Store, req: Request) -> Any:
+    return store.assign(req.params["assignment"], req.body["assignee"]["id"], req.body["role"]["id"])
 
 
-def roles_bulk_create(state: State, req: Request) -> Any:
-    return [state.add("role", "RoleDto", {**item, "assignees": []}) for item in req.body["bulk"]]
+def role_assignments_bulk_create(store: Store, req: Request) -> Any:
+    items: List[Json] = req.body["bulk"]
+    for item in items:  # all or nothing: check every reference before assigning any
+        store.users.get(item["assignee"]["id"])
+        store.roles.get(item["role"]["id"])
+    return [store.assign(req.params["assignment"], item["assignee"]["id"], item["role"]["id"]) for item in items]
 
 
-def _assignment(state: State, scope: str, item: Json) -> Json:
-    return state.add("role_assignment", "RoleAssignmentDto", {"assignment": scope, "assignee": item["assignee"], "role": item["role"]})
+def _assignment(store: Store, req: Request) -> Json:
+    assignment = store.assignments.get(req.params["id"])
+    if assignment["scope"] != req.params["assignment"]:
+        raise NotFound("Role assignment", req.params["id"])
+    return assignment
 
 
-def role_assignments_create(state: State, req: Request) -> Any:
-    return _assignment(state, req.params["assignment"], req.body)
+def role_assignments_retrieve(store: Store, req: Request) -> Any:
+    return select(_assignment(store, req), req.fields())
 
 
-def _scoped_assignment(state: State, req: Request) -> Json:
-    record = state.get("role_assignment", req.params["id"], "Role assignment")
-    if record.get("assignment") != req.params["assignment"]:
-        raise not_found("Role assignment", req.params["id"])
-    return record
-
-
-def role_assignments_retrieve(state: State, req: Request) -> Any:
-    return _select(_scoped_assignment(state, req), req.query)
-
-
-def role_assignments_delete(state: State, req: Request) -> Any:
-    _scoped_assignment(state, req)
-    return state.delete("role_assignment", req.params["id"], "Role assignment")
-
-
-def role_assignments_bulk_create(state: State, req: Request) -> Any:
-    return [_assignment(state, req.params["assignment"], item) for item in req.body["bulk"]]
+def role_assignments_delete(store: Store, req: Request) -> Any:
+    store.unassign(_assignment(store, req))
+    return _deleted(req.params["id"])
 
 
 # --------------------------------------------------------------------------- invitations and users
 
 
-def invitations_create(state: State, req: Request) -> Any:
-    body = req.body
-    invitation = state.add(
-        "invitation",
-        "InvitationDto",
-        {"active": True, "category": body["category"], "code": state.token("inv")[:24], "email": body["email"], "payload": body["payload"], "user": {"id": state.new_id()}},
-    )
-    _send_passcode(state, invitation)
+def invitations_create(store: Store, req: Request) -> Any:
+    return store.add_invitation(req.body["category"], req.body["email"], req.body["payload"])
+
+
+def _open_invitation(store: Store, code: str, passcode: Optional[str]) -> Json:
+    invitation = store.invitation_by_code(code)
+    if not invitation["active"]:
+        raise HttpError(400, "Invitation was already accepted")
+    if passcode is not None and passcode != invitation.get("passcode"):
+        raise HttpError(400, "Invalid passcode")
     return invitation
 
 
-def _send_passcode(state: State, invitation: Json) -> None:
-    code = state.code()
-    invitation["passcode"] = code
-    state.outbox.append({"to": invitation["email"], "kind": "invitation", "code": invitation["code"], "passcode": code})
-
-
-def invitations_list(state: State, req: Request) -> Any:
-    return _page(state, "invitation", req.query)
-
-
-def invitations_retrieve(state: State, req: Request) -> Any:
-    return _select(state.get("invitation", req.params["id"], "Invitation"), req.query)
-
-
-def invitations_delete(state: State, req: Request) -> Any:
-    return state.delete("invitation", req.params["id"], "Invitation")
-
-
-def _invitation_by_code(state: State, code: str) -> Json:
-    for invitation in state.table("invitation").values():
-        if invitation["code"] == code:
-            return invitation
-    raise HttpError(404, f"Invitation with code '{code}' not found", "Not Found")
-
-
-def invitation_acceptance_retrieve(state: State, req: Request) -> Any:
-    invitation = _invitation_by_code(state, req.params["code"])
-    if invitation.get("passcode") != req.query["passcode"][-1]:
-        raise HttpError(400, "Invalid passcode", "Bad Request")
+def invitation_acceptance_retrieve(store: Store, req: Request) -> Any:
+    _open_invitation(store, req.params["code"], req.query["passcode"][-1])
     return None
 
 
-def invitation_acceptance_update(state: State, req: Request) -> Any:
-    invitation = _invitation_by_code(state, req.params["code"])
-    if invitation.get("passcode") != req.body["passcode"]:
-        raise HttpError(400, "Invalid passcode", "Bad Request")
-    invitation["active"] = False
-    invitation["acceptance"] = req.body["payload"]
+def invitation_acceptance_update(store: Store, req: Request) -> Any:
+    """Accepting makes the invited user's account (unless the address has one) and closes the invitation."""
+    invitation = _open_invitation(store, req.params["code"], req.body["passcode"])
+    payload: Json = req.body["payload"]
+    if store.user_by_login(invitation["email"]) is None:
+        profile = {name: str(payload[name]) for name in ("firstName", "lastName", "phoneNumber") if isinstance(payload.get(name), str)}
+        password = payload.get("password")
+        secret = password if isinstance(password, str) else store.secret("pw")
+        store.add_user(invitation["email"], secret, key=invitation["user"]["id"], **profile)
+    invitation.update(active=False, passcode=None, acceptance=payload)
+    store.touch(invitation)
     return None
 
 
-def invitation_reattempt_create(state: State, req: Request) -> Any:
-    _send_passcode(state, _invitation_by_code(state, req.params["code"]))
+def invitation_reattempt_create(store: Store, req: Request) -> Any:
+    store.send_passcode(_open_invitation(store, req.params["code"], None))
     return None
 
 
-def users_retrieve(state: State, req: Request) -> Any:
-    return _select(state.get("user", req.params["id"], "User"), req.query)
+def users_list(store: Store, req: Request) -> Any:
+    return page_of(store.users.rows(), list_query(req.query, columns("UserDto")))
 
 
-def users_list(state: State, req: Request) -> Any:
-    return _page(state, "user", req.query)
-
-
-def users_recover_update(state: State, req: Request) -> Any:
-    user = state.get("user", req.params["id"], "User")
-    user.pop("deleted", None)
-    return {"id": user["id"], "recovered": True}
+def users_recover_update(store: Store, req: Request) -> Any:
+    return store.recover_user(req.params["id"])
 
 
 # --------------------------------------------------------------------------- storage
 
 
-def _stored(state: State, req: Request, part: Part, folder: str) -> Json:
-    filename = part.filename or "upload"
-    key = f"{folder.strip('/')}/{filename}" if folder.strip("/") else filename
-    state.blobs[key] = (part.data, part.content_type)
-    digest = hashlib.sha256(part.data).hexdigest()[:16]
+def _signature(key: str, stored: StoredObject) -> str:
+    return hashlib.sha256(key.encode("utf-8") + b"\0" + stored.data).hexdigest()[:32]
+
+
+def _object_url(req: Request, key: str) -> str:
+    return f"{req.base_url}/aws/objects/{quote(key, safe='/')}"
+
+
+def _saved(store: Store, req: Request, part: Part, folder: str) -> Json:
+    filename = object_key("", (part.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1]) or "upload"
+    key = object_key(folder, filename)
+    stored = StoredObject(part.data, part.content_type)
+    store.objects[key] = stored
     return {
-        "baseUrl": f"{req.base_url}/_emulator/objects",
+        "baseUrl": f"{req.base_url}/aws/objects",
         "filename": filename,
         "mime": part.content_type,
-        "path": folder.strip("/"),
+        "path": object_key(folder, ""),
         "pathWithFilename": key,
-        "signedUrl": f"{req.base_url}/_emulator/objects/{key}?signature={digest}",
+        "signedUrl": f"{_object_url(req, key)}?signature={_signature(key, stored)}",
     }
 
 
 def _folder(req: Request) -> str:
-    return next((part.data.decode("utf-8", "replace") for part in req.parts if part.name == "path" and part.filename is None), "")
+    return next((part.text() for part in req.parts if part.name == "path" and part.filename is None), "")
 
 
-def aws_create_signed_put_url(state: State, req: Request) -> Any:
-    filename = str(req.body["filename"])
+def aws_buckets_upload(store: Store, req: Request) -> Any:
+    files = [part for part in req.parts if part.name == "file"]
+    if not files:
+        raise HttpError(422, ["file should not be empty"])
+    return _saved(store, req, files[0], _folder(req))
+
+
+def aws_buckets_bulk_upload(store: Store, req: Request) -> Any:
+    files = [part for part in req.parts if part.name in ("bulk[]", "bulk")]
+    if not files:
+        raise HttpError(422, ["bulk should not be empty"])
+    return [_saved(store, req, part, _folder(req)) for part in files]
+
+
+def _signed(store: Store, req: Request, key: str) -> Json:
+    stored = store.objects.get(key)
+    if stored is None:
+        raise NotFound("Object", key)
+    return {"signedUrl": f"{_object_url(req, key)}?signature={_signature(key, stored)}"}
+
+
+def aws_buckets_retrieve_file(store: Store, req: Request) -> Any:
+    return _signed(store, req, object_key("", req.params["filename"]))
+
+
+def aws_buckets_retrieve_file_in_path(store: Store, req: Request) -> Any:
+    return _signed(store, req, object_key(req.params["pathname"], req.params["filename"]))
+
+
+def aws_buckets_list(store: Store, req: Request) -> Any:
+    return {"buckets": [{"Name": BUCKET, "Objects": len(store.objects)}]}
+
+
+def aws_create_signed_put_url(store: Store, req: Request) -> Any:
+    """Where to PUT a file: the emulator's own `/aws/objects/<key>`, with S3-like form fields."""
+    key = object_key("", req.body["filename"]) or "upload"
+    now = _dt.datetime.now(_dt.timezone.utc)
+    policy = {"expiration": iso(now + _dt.timedelta(hours=1)), "conditions": [{"bucket": BUCKET}, {"key": key}]}
     return {
-        "url": f"{req.base_url}/_emulator/objects/{filename}",
+        "url": _object_url(req, key),
         "fields": {
-            "bucket": "wootiv-emulator",
-            "Policy": state.token("policy"),
+            "bucket": BUCKET,
+            "Policy": base64.b64encode(json.dumps(policy).encode("utf-8")).decode("ascii"),
             "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
-            "X-Amz-Credential": "EMULATOR/20260101/local/s3/aws4_request",
-            "X-Amz-Date": now_iso().replace("-", "").replace(":", "")[:15] + "Z",
-            "X-Amz-Signature": state.token("sig"),
+            "X-Amz-Credential": f"EMULATOR/{now:%Y%m%d}/local/s3/aws4_request",
+            "X-Amz-Date": f"{now:%Y%m%dT%H%M%SZ}",
+            "X-Amz-Signature": hashlib.sha256(f"{key}{now:%Y%m%d}".encode("utf-8")).hexdigest(),
         },
     }
 
 
-def aws_buckets_list(state: State, req: Request) -> Any:
-    return {"buckets": [{"Name": "wootiv-emulator", "Objects": len(state.blobs)}]}
+# --------------------------------------------------------------------------- subscriptions
 
 
-def aws_buckets_upload(state: State, req: Request) -> Any:
-    files = [part for part in req.parts if part.name == "file" and part.filename is not None]
-    if not files:
-        raise HttpError(422, ["file should not be empty"], "Unprocessable Entity")
-    return _stored(state, req, files[0], _folder(req))
+_SUBSCRIPTION_FIELDS = ("endDate", "planName", "startDate", "status", "workspaceId")
 
 
-def aws_buckets_bulk_upload(state: State, req: Request) -> Any:
-    files = [part for part in req.parts if part.name in ("bulk[]", "bulk") and part.filename is not None]
-    if not files:
-        raise HttpError(422, ["bulk should not be empty"], "Unprocessable Entity")
-    return [_stored(state, req, part, _folder(req)) for part in files]
+def subscriptions_create(store: Store, req: Request) -> Any:
+    return store.add_subscription({name: req.body[name] for name in _SUBSCRIPTION_FIELDS})
 
 
-def _signed(state: State, req: Request, key: str) -> Json:
-    if key not in state.blobs:
-        raise HttpError(404, f"Object '{key}' not found", "Not Found")
-    digest = hashlib.sha256(state.blobs[key][0]).hexdigest()[:16]
-    return {"signedUrl": f"{req.base_url}/_emulator/objects/{key}?signature={digest}"}
+def _change_subscription(store: Store, subscription: Json, changes: Json) -> Json:
+    """Apply a change, keeping the previous plan and status in `history`."""
+    workspace = store.workspaces.get(changes["workspaceId"]) if "workspaceId" in changes else None
+    previous = [subscription["audit"]["date_updated"], subscription["planName"], subscription["status"]]
+    _changed(store, subscription, changes, _SUBSCRIPTION_FIELDS)
+    subscription["history"].append(previous)
+    store.link_subscription(subscription, workspace or store.workspaces.get(subscription["workspaceId"]))
+    return subscription
 
 
-def aws_buckets_retrieve_file(state: State, req: Request) -> Any:
-    return _signed(state, req, req.params["filename"])
+def subscriptions_update(store: Store, req: Request) -> Any:
+    return _change_subscription(store, store.subscriptions.get(req.params["id"]), req.body)
 
 
-def aws_buckets_retrieve_file_in_path(state: State, req: Request) -> Any:
-    return _signed(state, req, f"{req.params['pathname']}/{req.params['filename']}")
+def subscriptions_change_update(store: Store, req: Request) -> Any:
+    """The subscription named by the body's `id`, else the one of the body's `workspaceId`."""
+    if "id" in req.body:
+        subscription = store.subscriptions.get(req.body["id"])
+    elif "workspaceId" in req.body:
+        workspace = store.workspaces.get(req.body["workspaceId"])
+        subscription = store.subscriptions.get(workspace["subscriptionId"] or "(none)")
+    else:
+        raise HttpError(422, ["id should not be empty"])
+    return _change_subscription(store, subscription, req.body)
 
 
-def nothing(state: State, req: Request) -> Any:
-    """Operations whose answer has no documented body."""
-    return None
+# --------------------------------------------------------------------------- contacts and groups
 
 
-# --------------------------------------------------------------------------- subscriptions, contacts, groups
+_CONTACT_FIELDS = ("contactGroupId", "email", "firstName", "lastName", "metadata", "phoneNumber", "workspaceId")
 
 
-def subscriptions_create(state: State, req: Request) -> Any:
-    return state.add("subscription", "SubscriptionDto", {**req.body, "history": [], "workspace": {}})
+def contacts_create(store: Store, req: Request) -> Any:
+    return store.add_contact({name: req.body[name] for name in _CONTACT_FIELDS})
 
 
-def subscriptions_retrieve(state: State, req: Request) -> Any:
-    return _select(state.get("subscription", req.params["id"], "Subscription"), req.query)
+def contacts_update(store: Store, req: Request) -> Any:
+    contact = store.contacts.get(req.params["id"])
+    if "workspaceId" in req.body:
+        store.workspaces.get(req.body["workspaceId"])
+    if "contactGroupId" in req.body:
+        store.contact_groups.get(req.body["contactGroupId"])
+    _changed(store, contact, req.body, _CONTACT_FIELDS)
+    contact["primaryContact"] = "email" if contact.get("email") else "phoneNumber"
+    return contact
 
 
-def subscriptions_update(state: State, req: Request) -> Any:
-    return state.update("subscription", req.params["id"], "Subscription", req.body)
+def contact_group_create(store: Store, req: Request) -> Any:
+    return store.add_contact_group(req.body["groupName"], req.body["workspaceId"])
 
 
-def subscriptions_change_update(state: State, req: Request) -> Any:
-    key = req.body.get("id")
-    if key is None:
-        workspace = req.body.get("workspaceId")
-        key = next((sid for sid, sub in state.table("subscription").items() if sub.get("workspaceId") == workspace), None)
-    if key is None:
-        raise HttpError(404, "No subscription matches the given id or workspaceId", "Not Found")
-    return state.update("subscription", str(key), "Subscription", req.body)
-
-
-def contacts_create(state: State, req: Request) -> Any:
-    return state.add("contact", "ReadContactDto", {**req.body, "primaryContact": "email"})
-
-
-def contacts_list(state: State, req: Request) -> Any:
-    return _page(state, "contact", req.query)
-
-
-def contacts_retrieve(state: State, req: Request) -> Any:
-    return _select(state.get("contact", req.params["id"], "Contact"), req.query)
-
-
-def contacts_update(state: State, req: Request) -> Any:
-    return state.update("contact", req.params["id"], "Contact", req.body)
-
-
-def contacts_delete(state: State, req: Request) -> Any:
-    return state.delete("contact", req.params["id"], "Contact")
-
-
-def contact_group_create(state: State, req: Request) -> Any:
-    return state.add("contact_group", "ReadContactGroupDto", req.body)
-
-
-def contact_group_list(state: State, req: Request) -> Any:
-    return _page(state, "contact_group", req.query)
-
-
-def contact_group_retrieve(state: State, req: Request) -> Any:
-    return _select(state.get("contact_group", req.params["id"], "Contact group"), req.query)
-
-
-def contact_group_update(state: State, req: Request) -> Any:
-    return state.update("contact_group", req.params["id"], "Contact group", req.body)
-
-
-def contact_group_delete(state: State, req: Request) -> Any:
-    return state.delete("contact_group", req.params["id"], "Contact group")
+def contact_group_update(store: Store, req: Request) -> Any:
+    group = store.contact_groups.get(req.params["id"])
+    store.workspaces.get(req.body["workspaceId"])
+    return _changed(store, group, req.body, ("groupName", "workspaceId"))
 
 
 # --------------------------------------------------------------------------- mailboxes, registries, streams
 
 
-def mailbox_create(state: State, req: Request) -> Any:
+def _address_taken(store: Store, address: str) -> None:
+    if store.mailbox_by_address(address) is not None:
+        raise HttpError(409, f"The address '{address}' is already taken")
+
+
+def mailbox_create(store: Store, req: Request) -> Any:
+    """A mailbox; without a workspaceId it joins the first workspace (the demo one)."""
     body = req.body
-    address = str(body["uniqueAddress"])
-    if any(box["uniqueAddress"] == address for box in state.table("mailbox").values()):
-        raise HttpError(409, f"The address '{address}' is taken", "Conflict")
-    return state.add(
-        "mailbox",
-        "ReadPipelineDto",
-        {**body, "inbox": f"{address}@{body['dotcom']}", "status": "active", "workspaceId": body.get("workspaceId", "demo")},
-    )
+    _address_taken(store, body["uniqueAddress"])
+    if "workspaceId" in body:
+        workspace_id = store.workspaces.get(body["workspaceId"])["id"]
+    else:
+        workspace_id = next((workspace["id"] for workspace in store.workspaces), "")
+    fields = {name: body[name] for name in ("config", "dotcom", "name", "objective", "uniqueAddress")}
+    return store.add_mailbox(fields, workspace_id)
 
 
-def mailbox_list(state: State, req: Request) -> Any:
-    return _page(state, "mailbox", req.query)
+def mailbox_update(store: Store, req: Request) -> Any:
+    return store.touch(store.mailboxes.get(req.params["id"]))
 
 
-def mailbox_retrieve(state: State, req: Request) -> Any:
-    return _select(state.get("mailbox", req.params["id"], "Mailbox"), req.query)
+def mailbox_delete(store: Store, req: Request) -> Any:
+    store.remove_mailbox(req.params["id"])
+    return _deleted(req.params["id"])
 
 
-def mailbox_update(state: State, req: Request) -> Any:
-    return state.update("mailbox", req.params["id"], "Mailbox", req.body)
-
-
-def mailbox_delete(state: State, req: Request) -> Any:
-    return state.delete("mailbox", req.params["id"], "Mailbox")
-
-
-def mailbox_check_availability(state: State, req: Request) -> Any:
-    address = req.body["uniqueAddress"]
-    if any(box["uniqueAddress"] == address for box in state.table("mailbox").values()):
-        raise HttpError(409, f"The address '{address}' is taken", "Conflict")
+def mailbox_check_availability(store: Store, req: Request) -> Any:
+    _address_taken(store, req.body["uniqueAddress"])
     return None
 
 
-def _entry(state: State, req: Request, kind: str, schema: str, stream: Optional[Json]) -> Json:
-    mailbox = state.get("mailbox", req.params["id"], "Mailbox")
-    body = req.body
-    record: Json = {
-        "enabled": body["enabled"],
-        "name": body["name"] if body["name"] in REGISTRY_NAMES else REGISTRY_NAMES[0],
-        "instructions": body.get("rawContent") or "",
-        "source": body.get("rawParsed") or "",
-        "schema": {},
-        "type": kind,
-        "value": body["value"],
-        "pipelineId": mailbox["id"],
-        "workspaceId": mailbox.get("workspaceId", ""),
-        "slug": _slug(str(body["name"])),
-        "mailboxId": mailbox["id"],
-    }
-    if stream is not None:
-        record.update({"streamNamespace": stream["namespace"], "streamSlug": stream["slug"]})
-    return state.add("registry", schema, record)
+def _entry_fields(req: Request) -> Json:
+    if req.body["name"] not in _REGISTRY_NAMES:
+        raise HttpError(422, [f"name must be one of the following values: {', '.join(_REGISTRY_NAMES)}"])
+    return req.body
 
 
-def _entries(state: State, req: Request, kind: Optional[str], stream: Optional[Json]) -> Json:
-    mailbox = state.get("mailbox", req.params["id"], "Mailbox")
-    records = [
-        entry
-        for entry in state.table("registry").values()
-        if entry.get("mailboxId") == mailbox["id"]
-        and (kind is None or entry["type"] == kind)
-        and entry.get("streamSlug") == (stream["slug"] if stream else None)
-    ]
-    return _offset_page(records, req.query)
+def _registry_create(kind: str, in_stream: bool) -> Handler:
+    def handler(store: Store, req: Request) -> Any:
+        box = store.mailboxes.get(req.params["id"])
+        stream = store.stream(box, req.params["slug"]) if in_stream else None
+        return store.add_registry_entry(box, kind, _entry_fields(req), stream)
+
+    return handler
 
 
-def mailbox_registry_retrieve(state: State, req: Request) -> Any:
-    return _entries(state, req, None, None)
+def _registry_list(kind: Optional[str], in_stream: bool) -> Handler:
+    def handler(store: Store, req: Request) -> Any:
+        box = store.mailboxes.get(req.params["id"])
+        stream = store.stream(box, req.params["slug"]) if in_stream else None
+        return offset_page(store.registry_of(box, kind, stream), req.query)
+
+    return handler
 
 
-def mailbox_registry_action_create(state: State, req: Request) -> Any:
-    return _entry(state, req, "action", "ActionCreateResponse", None)
+def mailbox_stream_create(store: Store, req: Request) -> Any:
+    box = store.mailboxes.get(req.params["id"])
+    message = dict(req.body)
+    return store.post_message(box, req.params["slug"], message, _MEDIUMS[message["mediumIntegrationName"]])
 
 
-def mailbox_registry_action_retrieve(state: State, req: Request) -> Any:
-    return _entries(state, req, "action", None)
+def mailbox_stream_retrieve(store: Store, req: Request) -> Any:
+    box = store.mailboxes.get(req.params["id"])
+    stream = store.stream(box, req.params["slug"])
+    entries = store.registry_of(box, None, stream)
+    registries = {kind: [entry["id"] for entry in entries if entry["type"] == kind] for kind in ("action", "resource")}
+    return {**stream, "streamRegistries": registries}
 
 
-def mailbox_registry_resource_create(state: State, req: Request) -> Any:
-    return _entry(state, req, "resource", "ResourceCreateResponse", None)
-
-
-def mailbox_registry_resource_retrieve(state: State, req: Request) -> Any:
-    return _entries(state, req, "resource", None)
-
-
-def _stream(state: State, req: Request) -> Json:
-    mailbox = state.get("mailbox", req.params["id"], "Mailbox")
-    for stream in state.table("stream").values():
-        if stream["pipelineId"] == mailbox["id"] and stream["slug"] == req.params["slug"]:
-            return stream
-    raise HttpError(404, f"Stream '{req.params['slug']}' not found", "Not Found")
-
-
-def mailbox_stream_create(state: State, req: Request) -> Any:
-    mailbox = state.get("mailbox", req.params["id"], "Mailbox")
-    slug = req.params["slug"]
-    try:
-        stream = _stream(state, req)
-    except HttpError:
-        stream = state.add(
-            "stream",
-            "StreamRetrieveResponse",
-            {
-                "id": len(state.table("stream")) + 1,
-                "slug": slug,
-                "namespace": f"{mailbox['uniqueAddress']}/{slug}",
-                "pipelineId": mailbox["id"],
-                "workspaceId": mailbox.get("workspaceId", ""),
-                "medium": "email",
-                "status": "open",
-                "subject": slug,
-                "conversations": {"messages": []},
-            },
-        )
-    message = {key: req.body[key] for key in ("Attachments", "mediumIntegrationName", "messageHTML", "messageText", "sender", "status")}
-    stream["conversations"].setdefault("messages", []).append(message)
-    count = len(stream["conversations"]["messages"])
-    return {**message, "id": count, "streamNamespace": stream["namespace"], "workspaceId": stream["workspaceId"]}
-
-
-def mailbox_stream_retrieve(state: State, req: Request) -> Any:
-    return _stream(state, req)
-
-
-def mailbox_stream_registry_retrieve(state: State, req: Request) -> Any:
-    return _entries(state, req, None, _stream(state, req))
-
-
-def mailbox_stream_registry_action_create(state: State, req: Request) -> Any:
-    return _entry(state, req, "action", "OneStreamRegistryAction", _stream(state, req))
-
-
-def mailbox_stream_registry_action_retrieve(state: State, req: Request) -> Any:
-    return _entries(state, req, "action", _stream(state, req))
-
-
-def mailbox_stream_registry_resource_create(state: State, req: Request) -> Any:
-    return _entry(state, req, "resource", "OneStreamRegistryAction", _stream(state, req))
-
-
-def mailbox_stream_registry_resource_retrieve(state: State, req: Request) -> Any:
-    return _entries(state, req, "resource", _stream(state, req))
-
-
-def inbound_mail_create(state: State, req: Request) -> Any:
-    state.inbound.append(req.body)
+def inbound_mail_create(store: Store, req: Request) -> Any:
+    store.inbound.append(req.body)
     return None
 
 
-Handler = Callable[[State, Request], Any]
-
-_NOTHING = ("root.retrieve", "aws.buckets.health.retrieve", "aws.objects.list", "registry.resources.list", "registry.actions.list", "features.list")
-
-HANDLERS: Dict[str, Handler] = {operation_id: nothing for operation_id in _NOTHING}
-
-
-def _register() -> None:
-    """Map each operationId to the function named after it (dots become underscores)."""
-    from ._spec import routes
-
-    table = globals()
-    for route in routes():
-        if route.operation_id in HANDLERS:
-            continue
-        handler = table.get(route.operation_id.replace(".", "_"))
-        if handler is None:
-            raise RuntimeError(f"the emulator has no handler for {route.operation_id}")
-        HANDLERS[route.operation_id] = handler
-
-
-_register()
+HANDLERS: Dict[str, Handler] = {
+    "root.retrieve": _nothing,
+    "auth.login": auth_login,
+    "auth.signup": auth_signup,
+    "auth.verify_billing": auth_verify_billing,
+    "auth.token.refresh": auth_token_refresh,
+    "auth.recovery.login.create": auth_recovery_login_create,
+    "auth.recovery.password.create": auth_recovery_password_create,
+    "auth.recovery.password.update": auth_recovery_password_update,
+    "auth.recovery.passcode.retrieve": auth_recovery_passcode_retrieve,
+    "space.members.retrieve": space_members_retrieve,
+    "space.members.list": space_members_list,
+    "space.tokens.create": space_tokens_create,
+    "space.tokens.list": space_tokens_list,
+    "space.tokens.delete": space_tokens_delete,
+    "wspaces.create": wspaces_create,
+    "wspaces.retrieve": _retrieve("workspace"),
+    "wspaces.update": wspaces_update,
+    "roles.create": roles_create,
+    "roles.list": _list("role", "RoleDto"),
+    "roles.retrieve": _retrieve("role"),
+    "roles.update": roles_update,
+    "roles.delete": roles_delete,
+    "roles.bulk_create": roles_bulk_create,
+    "role_assignments.create": role_assignments_create,
+    "role_assignments.retrieve": role_assignments_retrieve,
+    "role_assignments.delete": role_assignments_delete,
+    "role_assignments.bulk.create": role_assignments_bulk_create,
+    "invitations.create": invitations_create,
+    "invitations.list": _list("invitation", "InvitationDto"),
+    "invitations.retrieve": _retrieve("invitation"),
+    "invitations.delete": _remove("invitation"),
+    "invitation_acceptance.retrieve": invitation_acceptance_retrieve,
+    "invitation_acceptance.update": invitation_acceptance_update,
+    "invitation_reattempt.create": invitation_reattempt_create,
+    "users.retrieve": _retrieve("user"),
+    "users.list": users_list,
+    "users.recover.update": users_recover_update,
+    "aws.create_signed_put_url": aws_create_signed_put_url,
+    "aws.buckets.list": aws_buckets_list,
+    "aws.buckets.bulk_upload": aws_buckets_bulk_upload,
+    "aws.buckets.retrieve_file": aws_buckets_retrieve_file,
+    "aws.buckets.retrieve_file_in_path": aws_buckets_retrieve_file_in_path,
+    "aws.buckets.upload": aws_buckets_upload,
+    "aws.buckets.health.retrieve": _nothing,
+    "aws.objects.list": _nothing,
+    "registry.resources.list": _nothing,
+    "registry.actions.list": _nothing,
+    "features.list": _nothing,
+    "subscriptions.create": subscriptions_create,
+    "subscriptions.retrieve": _retrieve("subscription"),
+    "subscriptions.update": subscriptions_update,
+    "subscriptions.change.update": subscriptions_change_update,
+    "contacts.create": contacts_create,
+    "contacts.list": _list("contact", "ReadContactDto"),
+    "contacts.retrieve": _retrieve("contact"),
+    "contacts.update": contacts_update,
+    "contacts.delete": _remove("contact"),
+    "contact_group.create": contact_group_create,
+    "contact_group.list": _list("contact_group", "ReadContactGroupDto"),
+    "contact_group.retrieve": _retrieve("contact_group"),
+    "contact_group.update": contact_group_update,
+    "contact_group.delete": _remove("contact_group"),
+    "mailbox.create": mailbox_create,
+    "mailbox.list": _list("mailbox", "ReadPipelineDto"),
+    "mailbox.retrieve": _retrieve("mailbox"),
+    "mailbox.update": mailbox_update,
+    "mailbox.delete": mailbox_delete,
+    "mailbox.check_availability": mailbox_check_availability,
+    "mailbox.registry.retrieve": _registry_list(None, in_stream=False),
+    "mailbox.registry.action.create": _registry_create("action", in_stream=False),
+    "mailbox.registry.action.retrieve": _registry_list("action", in_stream=False),
+    "mailbox.registry.resource.create": _registry_create("resource", in_stream=False),
+    "mailbox.registry.resource.retrieve": _registry_list("resource", in_stream=False),
+    "mailbox.stream.create": mailbox_stream_create,
+    "mailbox.stream.retrieve": mailbox_stream_retrieve,
+    "mailbox.stream.registry.retrieve": _registry_list(None, in_stream=True),
+    "mailbox.stream.registry.action.create": _registry_create("action", in_stream=True),
+    "mailbox.stream.registry.action.retrieve": _registry_list("action", in_stream=True),
+    "mailbox.stream.registry.resource.create": _registry_create("resource", in_stream=True),
+    "mailbox.stream.registry.resource.retrieve": _registry_list("resource", in_stream=True),
+    "inbound.mail.create": inbound_mail_create,
+}

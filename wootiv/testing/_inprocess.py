@@ -1,77 +1,90 @@
-"""Transports that hand requests straight to an `Emulator`, with no socket.
+"""Core transports that hand requests straight to an emulator, with no socket.
 
-They implement the core's transport protocols, so `Wootiv` and `AsyncWootiv`
-run exactly the code they run over the network, retries included. Injected
-faults act as they would on a wire: a reset or a truncated body is an
-`APIConnectionError`, latency past the read timeout an `APITimeoutError`.
+They implement `SyncTransport` and `AsyncTransport`, so `Wootiv` and
+`AsyncWootiv` run exactly the code they run over the network (building
+requests, retries, parsing) without the cost of loopback HTTP. Injected
+faults act as they would on a wire: a reset or a cut-short answer is an
+`APIConnectionError`, and latency past the request's read timeout is an
+`APITimeoutError` after waiting that timeout out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Optional, Tuple
+from typing import TYPE_CHECKING, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 from wootiv_core.errors import APIConnectionError, APITimeoutError
 from wootiv_core.http import Headers, Request, Response
 
+from ._faults import Outcome
+
 if TYPE_CHECKING:
-    from ._emulator import Emulator, Outcome
+    from ._server import EmulatorLike
 
 __all__ = ["EmulatorTransport", "AsyncEmulatorTransport"]
 
 
-def _prepare(emulator: "Emulator", request: Request) -> Tuple["Outcome", Optional[float]]:
-    parts = urlsplit(request.url)
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
-    body = request.content if isinstance(request.content, bytes) else b"".join(request.content)
-    headers = [("host", parts.netloc), *request.headers.items()]
-    outcome = emulator.dispatch(request.method, target, headers, body)
-    return outcome, request.timeout.read
-
-
-def _finish(request: Request, outcome: "Outcome") -> Response:
-    if outcome.action == "reset":
-        raise APIConnectionError(request, "Connection error: the emulator reset the connection")
-    if outcome.action == "truncate":
-        raise APIConnectionError(request, "Connection error: the emulator cut the answer short")
-    return Response(outcome.status, Headers(outcome.headers), outcome.body, request)
-
-
 class EmulatorTransport:
-    """Sync in-process transport (see the module docstring)."""
+    """A `SyncTransport` over an emulator; sleeps for latency faults."""
 
-    def __init__(self, emulator: "Emulator") -> None:
+    def __init__(self, emulator: EmulatorLike) -> None:
         self.emulator = emulator
 
     def send(self, request: Request) -> Response:
-        outcome, limit = _prepare(self.emulator, request)
-        if outcome.latency:
-            if limit is not None and outcome.latency > limit:
-                time.sleep(limit)
-                raise APITimeoutError(request)
-            time.sleep(outcome.latency)
-        return _finish(request, outcome)
+        outcome = _dispatch(self.emulator, request)
+        wait, timed_out = _wait(outcome, request)
+        if wait:
+            time.sleep(wait)
+        return _finish(request, outcome, timed_out)
 
     def close(self) -> None:
-        """Nothing to release."""
+        """Nothing to release: the emulator belongs to whoever made it."""
 
 
 class AsyncEmulatorTransport:
-    """Async in-process transport (see the module docstring)."""
+    """An `AsyncTransport` over an emulator; awaits `asyncio.sleep` for latency faults."""
 
-    def __init__(self, emulator: "Emulator") -> None:
+    def __init__(self, emulator: EmulatorLike) -> None:
         self.emulator = emulator
 
     async def send(self, request: Request) -> Response:
-        outcome, limit = _prepare(self.emulator, request)
-        if outcome.latency:
-            if limit is not None and outcome.latency > limit:
-                await asyncio.sleep(limit)
-                raise APITimeoutError(request)
-            await asyncio.sleep(outcome.latency)
-        return _finish(request, outcome)
+        outcome = _dispatch(self.emulator, request)
+        wait, timed_out = _wait(outcome, request)
+        if wait:
+            await asyncio.sleep(wait)
+        return _finish(request, outcome, timed_out)
 
     async def aclose(self) -> None:
-        """Nothing to release."""
+        """Nothing to release: the emulator belongs to whoever made it."""
+
+
+def _dispatch(emulator: EmulatorLike, request: Request) -> Outcome:
+    """Hand the request over as the server would: target, headers with Host, whole body."""
+    parts = urlsplit(request.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers: List[Tuple[str, str]] = list(request.headers.items())
+    if not any(name.lower() == "host" for name, _ in headers):
+        headers.insert(0, ("Host", parts.netloc))
+    content = request.content
+    body = bytes(content) if isinstance(content, (bytes, bytearray, memoryview)) else b"".join(content)
+    return emulator.dispatch(request.method, target, headers, body)
+
+
+def _wait(outcome: Outcome, request: Request) -> Tuple[float, bool]:
+    """How long to wait, and whether the read timeout runs out first."""
+    limit: Optional[float] = request.timeout.read
+    if limit is not None and outcome.delay > limit:
+        return limit, True
+    return outcome.delay, False
+
+
+def _finish(request: Request, outcome: Outcome, timed_out: bool) -> Response:
+    if timed_out:
+        raise APITimeoutError(request)
+    if outcome.action == "reset":
+        raise APIConnectionError(request, "Connection error: the emulator reset the connection (injected fault).")
+    if outcome.action == "truncate":
+        raise APIConnectionError(request, "Connection error: the answer ended before its Content-Length (injected fault).")
+    return Response(outcome.status, Headers(outcome.headers), outcome.body, request)

@@ -1,54 +1,38 @@
-"""pytest fixtures for testing code that uses the Wootiv SDK.
+"""pytest fixtures for code that uses the Wootiv SDK; registered when wootiv is installed.
 
-Registered automatically when `wootiv` is installed:
+* `wootiv_emulator` (session): an `Emulator` served on a free 127.0.0.1
+  port, as its running `Server`: `.url`, `.api_key`, and `.emulator` for
+  faults and reset.
+* `wootiv_emulator_reset` (test): the same server, with the emulator's data
+  back to the demo set and no fault rules, so a test starts clean whatever
+  ran before it.
 
-* `wootiv_emulator` (session scope): an emulator served on a free
-  127.0.0.1 port; `.url`, `.api_key`, `.emulator` (faults, outbox).
-* `wootiv_client` / `wootiv_async_client`: clients pointed at it, with
-  the emulator's data and faults reset before each test.
-
-The emulator is imported only when a test asks for one of these.
+pytest imports this module in every session of every project that has
+wootiv installed, so the emulator itself is imported only when a test asks
+for one of these fixtures.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
 if TYPE_CHECKING:
-    from wootiv import AsyncWootiv, Wootiv
-
     from ._server import Server
 
 
 @pytest.fixture(scope="session")
-def wootiv_emulator() -> "Iterator[Server]":
+def wootiv_emulator() -> Iterator[Server]:
     """A Wootiv emulator served over HTTP for the whole test session."""
     from ._emulator import Emulator
 
-    server = Emulator().serve("127.0.0.1", 0)
-    try:
+    with Emulator().serve() as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
-def wootiv_client(wootiv_emulator: "Server") -> "Iterator[Wootiv]":
-    """A `Wootiv` client on the session's emulator, reset to the demo data."""
-    from wootiv import Wootiv
-
+def wootiv_emulator_reset(wootiv_emulator: Server) -> Server:
+    """The session's emulator, reset to its initial data and without fault rules."""
     wootiv_emulator.emulator.reset()
-    with Wootiv(api_key=wootiv_emulator.api_key, base_url=wootiv_emulator.url) as client:
-        yield client
-
-
-@pytest.fixture
-async def wootiv_async_client(wootiv_emulator: "Server") -> "AsyncIterator[AsyncWootiv]":
-    """An `AsyncWootiv` client on the session's emulator, reset to the demo data."""
-    from wootiv import AsyncWootiv
-
-    wootiv_emulator.emulator.reset()
-    async with AsyncWootiv(api_key=wootiv_emulator.api_key, base_url=wootiv_emulator.url) as client:
-        yield client
+    return wootiv_emulator
