@@ -23,7 +23,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
-from .model import Model, wire_name
+from .model import BOOKKEEPING, Model, wire_name
 
 __all__ = ["ShapeError", "structure", "parse_datetime"]
 
@@ -101,9 +101,10 @@ def _build(detailed: bool) -> cattrs.Converter:
 
     def model_hook(cls: Type[Model]) -> Callable[[Any, Any], Model]:
         attrs.resolve_types(cls)
-        fields = [field for field in attrs.fields(cls) if field.name != "extra_fields"]
+        fields = [field for field in attrs.fields(cls) if field.name not in BOOKKEEPING]
         renames = {field.name: override(rename=wire_name(field)) for field in fields}
-        renames["extra_fields"] = override(omit=True)
+        renames.update({name: override(omit=True) for name in BOOKKEEPING})
+        optional = {wire_name(field): field.name for field in fields if field.default is not attrs.NOTHING}
         inner = make_dict_structure_fn(cls, conv, **renames)  # pyright: ignore[reportArgumentType]
         known: FrozenSet[str] = frozenset(wire_name(field) for field in fields)
 
@@ -114,6 +115,8 @@ def _build(detailed: bool) -> cattrs.Converter:
             model = inner(data, cls)
             if not known.issuperset(data):
                 model.extra_fields = {key: item for key, item in data.items() if key not in known}
+            if not known.issubset(data):
+                model._unset = frozenset(name for key, name in optional.items() if key not in data)  # pyright: ignore[reportPrivateUsage]
             return model
 
         return hook
@@ -144,14 +147,18 @@ def _lenient(value: Any, tp: Any) -> Any:
         kwargs: Dict[str, Any] = {}
         known: set[str] = set()
         attrs.resolve_types(tp)
+        absent: set[str] = set()
         for field in attrs.fields(tp):
-            if field.name == "extra_fields":
+            if field.name in BOOKKEEPING:
                 continue
             key = wire_name(field)
             known.add(key)
             kwargs[field.name] = _lenient(data[key], field.type) if key in data else None
+            if key not in data and field.default is not attrs.NOTHING:
+                absent.add(field.name)
         model = tp(**kwargs)
         model.extra_fields = {key: item for key, item in data.items() if key not in known}
+        model._unset = frozenset(absent)  # pyright: ignore[reportPrivateUsage]
         return model
     if _is_list(tp) and type(value) is list:
         (item_type,) = get_args(tp) or (Any,)

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import Any, Dict, Iterator, Optional, Sequence, Tuple, cast
+from typing import Any, Dict, FrozenSet, Iterator, Optional, Sequence, Tuple, cast
 
 import attrs
 
-__all__ = ["Model", "wire_name", "plain"]
+__all__ = ["Model", "wire_name", "plain", "BOOKKEEPING"]
+
+#: Model attributes that hold no API data.
+BOOKKEEPING = frozenset({"extra_fields", "_unset"})
+_BOOKKEEPING = BOOKKEEPING
 
 
 def wire_name(field: "attrs.Attribute[Any]") -> str:
@@ -48,6 +52,9 @@ class Model:
     """
 
     extra_fields: Dict[str, Any] = attrs.field(factory=dict[str, Any], kw_only=True, repr=False)
+    # Python names of optional fields the server did not send: `to_dict()`
+    # leaves them out, so that it gives back what was received.
+    _unset: FrozenSet[str] = attrs.field(factory=frozenset[str], kw_only=True, repr=False, eq=False, alias="_unset")
 
     def __getattr__(self, name: str) -> Any:
         # Only reached when normal lookup fails: fall back to unknown fields.
@@ -61,7 +68,7 @@ class Model:
     def __iter__(self) -> Iterator[Tuple[str, Any]]:
         """`(python_name, value)` pairs, so that `dict(model)` works."""
         for field in attrs.fields(type(self)):
-            if field.name != "extra_fields":
+            if field.name not in _BOOKKEEPING:
                 yield field.name, getattr(self, field.name)
         yield from self.extra_fields.items()
 
@@ -72,7 +79,7 @@ class Model:
         """
         out: Dict[str, Any] = {}
         for field in attrs.fields(type(self)):
-            if field.name == "extra_fields":
+            if field.name in _BOOKKEEPING or field.name in self._unset:
                 continue
             key = wire_name(field) if use_api_names else field.name
             out[key] = plain(getattr(self, field.name), use_api_names)

@@ -16,7 +16,7 @@ import datetime as dt
 import inspect
 import json
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 from urllib.parse import unquote, urlsplit
 
 import attrs
@@ -226,6 +226,27 @@ def method_of(client: Any, op: Op) -> Any:
     return target
 
 
+def response_schemas() -> Dict[str, Json]:
+    """Every component schema an answer can contain (through `$ref`s), by name."""
+    found: Dict[str, Json] = {}
+
+    def visit(schema: Any) -> None:
+        if isinstance(schema, dict):
+            name = ref_name(schema)
+            if name and name not in found:
+                found[name] = SPEC["components"]["schemas"][name]
+                visit(found[name])
+            for value in schema.values():
+                visit(value)
+        elif isinstance(schema, list):
+            for value in schema:
+                visit(value)
+
+    for op in OPS:
+        visit(op.response_schema)
+    return found
+
+
 def model_class(name: str) -> Any:
     """The public type `wootiv.types.<name>`."""
     assert hasattr(wootiv.types, name), f"wootiv.types has no {name}"
@@ -353,6 +374,9 @@ def answer_value(schema: Json, hint: str = "value", full: bool = True) -> Tuple[
     return anything, anything
 
 
+ABSENT = _ABSENT = object()  # "leave this member out of the answer"
+
+
 def page_envelope(op: Op, items: List[Any], page: Any = 1, page_count: Any = 1, **extra: Any) -> Json:
     envelope: Json = {"count": len(items), "data": items, "total": len(items), **extra}
     if page is not _ABSENT:
@@ -360,10 +384,6 @@ def page_envelope(op: Op, items: List[Any], page: Any = 1, page_count: Any = 1, 
     if page_count is not _ABSENT:
         envelope["pageCount"] = page_count
     return envelope
-
-
-_ABSENT = object()
-ABSENT = _ABSENT
 
 
 def answer_for(op: Op) -> Any:

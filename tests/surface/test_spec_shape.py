@@ -27,7 +27,6 @@ from wootiv_core.operation import Call, PagedCall
 from .conftest import (
     OPS,
     OPTION_NAMES,
-    SPEC,
     Op,
     answer_script,
     async_client,
@@ -38,6 +37,7 @@ from .conftest import (
     op_params,
     ref_name,
     resolve,
+    response_schemas,
     settle,
     sync_client,
 )
@@ -180,7 +180,7 @@ def _class_attr(cls: type, name: str) -> Any:
 @op_params(lambda op: op.paginated)
 def test_sync_lists_give_a_sync_page(op: Op) -> None:
     client, recorder = sync_client(answer_script(op))
-    args, kwargs = _minimal_arguments(op)
+    args, kwargs = _arguments(op)
     page = method_of(client, op)(*args, **kwargs)
     assert isinstance(page, SyncPage)
     assert len(recorder.sent) == 1
@@ -189,7 +189,7 @@ def test_sync_lists_give_a_sync_page(op: Op) -> None:
 @op_params(lambda op: op.paginated)
 async def test_async_lists_give_an_async_pager(op: Op) -> None:
     client, recorder = async_client(answer_script(op))
-    args, kwargs = _minimal_arguments(op)
+    args, kwargs = _arguments(op)
     pager = method_of(client, op)(*args, **kwargs)
     assert isinstance(pager, AsyncPager)
     assert recorder.sent == []  # nothing is sent before it is awaited or iterated
@@ -200,14 +200,14 @@ async def test_async_lists_give_an_async_pager(op: Op) -> None:
 @op_params(lambda op: not op.paginated)
 async def test_async_methods_return_awaitables(op: Op) -> None:
     client, recorder = async_client(answer_script(op))
-    args, kwargs = _minimal_arguments(op)
+    args, kwargs = _arguments(op)
     pending = method_of(client, op)(*args, **kwargs)
     assert inspect.isawaitable(pending)
     await settle(pending)
     assert len(recorder.sent) == 1
 
 
-def _minimal_arguments(op: Op) -> Tuple[List[Any], Dict[str, Any]]:
+def _arguments(op: Op) -> Tuple[List[Any], Dict[str, Any]]:
     args, kwargs, _ = call_arguments(op)
     return args, kwargs
 
@@ -231,30 +231,28 @@ def test_the_clients_have_no_operation_the_spec_lacks(client_class: Any) -> None
     assert found == {(op.resource, op.name) for op in OPS}
 
 
-def _reachable_response_schemas() -> Dict[str, Dict[str, Any]]:
-    """Component schemas an answer can contain, by name."""
-    found: Dict[str, Dict[str, Any]] = {}
-
-    def visit(schema: Any) -> None:
-        if isinstance(schema, dict):
-            name = ref_name(schema)
-            if name and name not in found:
-                found[name] = SPEC["components"]["schemas"][name]
-                visit(found[name])
-            for value in schema.values():
-                visit(value)
-        elif isinstance(schema, list):
-            for value in schema:
-                visit(value)
-
-    for op in OPS:
-        visit(op.response_schema)
-    return found
-
-
 def test_every_response_type_is_public_in_wootiv_types() -> None:
-    missing = [name for name in _reachable_response_schemas() if not hasattr(wootiv.types, name)]
+    missing = [name for name in response_schemas() if not hasattr(wootiv.types, name)]
     assert missing == []
+
+
+def _type_for(schema: Dict[str, Any]) -> Any:
+    """The Python type the spec asks for, built from the spec's own structure."""
+    name = ref_name(schema)
+    resolved = resolve(schema)
+    if "oneOf" in resolved:
+        return typing.Union[tuple(_type_for(option) for option in resolved["oneOf"])]
+    if kind_of(resolved) == "array":
+        return List[_type_for(resolved["items"])]  # type: ignore[misc]
+    assert name, f"an anonymous object schema: {schema}"
+    return getattr(wootiv.types, name)
+
+
+def test_response_aliases_have_the_spec_structure() -> None:
+    """`TokenListResponse` is `List[TokenListResponseItem]`, `RoleListResponse` the union of page and list, ..."""
+    for name, schema in response_schemas().items():
+        if "oneOf" in schema or kind_of(schema) == "array":
+            assert getattr(wootiv.types, name) == _type_for({"$ref": f"#/components/schemas/{name}"}), name
 
 
 def _resolve_dotted(path: str) -> Optional[Any]:
@@ -277,7 +275,7 @@ def _resolve_dotted(path: str) -> Optional[Any]:
 def test_the_earlier_sdk_response_type_paths_still_import() -> None:
     """Drop-in: each response type's `x-sdk-type` (its import path in the earlier SDK) resolves."""
     missing: List[str] = []
-    for name, schema in _reachable_response_schemas().items():
+    for name, schema in response_schemas().items():
         paths = schema.get("x-sdk-type")
         for path in [paths] if isinstance(paths, str) else paths or []:
             target = _resolve_dotted(path)
