@@ -21,6 +21,7 @@ from typing import Any, Callable, Dict, FrozenSet, List, Type, TypeVar, Union, c
 
 import attrs
 import cattrs
+from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
 from .model import BOOKKEEPING, Model, wire_name
@@ -41,13 +42,15 @@ class ShapeError(ValueError):
 
 
 def _from_iso(text: str) -> _dt.datetime:
-    if sys.version_info >= (3, 11):
-        return _dt.datetime.fromisoformat(text)
-    return _dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    # RFC 3339 allows a lower-case `z`, which `fromisoformat` does not read;
+    # before 3.11 it reads no `Z` either.
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    return _dt.datetime.fromisoformat(text)
 
 
 def parse_datetime(value: Any, _: Any = None) -> _dt.datetime:
-    """An aware datetime from an ISO 8601 string (a `Z` suffix is UTC; no zone is UTC)."""
+    """An aware datetime from an ISO 8601 string (a `Z` or `z` suffix is UTC; no zone is UTC)."""
     if type(value) is not str:
         raise TypeError(f"expected an ISO 8601 date-time string, got {type(value).__name__}")
     parsed = _from_iso(value)
@@ -95,7 +98,21 @@ def _build(detailed: bool) -> cattrs.Converter:
             items: List[Any] = value
             if type(items) is not list:
                 raise TypeError(f"expected a list, got {type(value).__name__}")
-            return [item_hook(item, item_type) for item in items]
+            if not detailed:
+                return [item_hook(item, item_type) for item in items]
+            # Detailed: name the index of each bad item, as cattrs' own list hook does.
+            out: List[Any] = []
+            errors: List[Exception] = []
+            for index, item in enumerate(items):
+                try:
+                    out.append(item_hook(item, item_type))
+                except Exception as exc:  # noqa: BLE001 - collected into the group below
+                    note = IterableValidationNote(f"Structuring {tp} @ index {index}", index, item_type)
+                    exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # pyright: ignore[reportAttributeAccessIssue]
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"While structuring {tp!r}", errors, tp)
+            return out
 
         return hook
 
@@ -165,11 +182,17 @@ def _lenient(value: Any, tp: Any) -> Any:
         items = cast(List[Any], value)
         return [_lenient(item, item_type) for item in items]
     if get_origin(tp) in _UNION_TYPES:
-        for option in get_args(tp):
+        options = get_args(tp)
+        for option in options:
             try:
                 return _fast.structure(value, option)
             except Exception:  # noqa: BLE001 - try the next member of the union
                 continue
+        # No member fits exactly: rebuild as the first model or list member of the
+        # right JSON kind, so a broken `Optional[Model]` is still a model.
+        for option in options:
+            if (_is_model(option) and type(value) is dict) or (_is_list(option) and type(value) is list):
+                return _lenient(value, option)
     return value
 
 

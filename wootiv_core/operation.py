@@ -125,7 +125,8 @@ class Operation(Generic[T]):
 class CallOptions:
     """The per-call options every method takes.
 
-    `extra_headers` values of `None` remove a header the SDK would send.
+    `extra_headers` values of `None` remove a header the SDK would send;
+    `extra_query` entries replace query parameters of the same name.
     `timeout` of `NOT_GIVEN` means the client's timeout.
     """
 

@@ -92,7 +92,8 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
     """
     op = call.op
     path_values: Dict[str, str] = {}
-    query: List[Tuple[str, Any]] = list(config.default_query.items())
+    # By name: an argument replaces a `default_query` entry, `extra_query` replaces both.
+    query: Dict[str, Any] = dict(config.default_query)
     json_body: Dict[str, Any] = {}
     files: List[Tuple[str, FileSource]] = []
     for param in op.params:
@@ -112,23 +113,25 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
         elif value is None and not param.required:
             continue
         elif param.schema.kind == "file" or (param.schema.items is not None and param.schema.items.kind == "file"):
+            if param.schema.kind == "array" and not isinstance(value, (list, tuple)):
+                raise TypeError(f"{_label(call, param)} must be a list of files, got {type(value).__name__}")
             parts: Sequence[Any] = cast(Sequence[Any], value) if param.schema.kind == "array" else [value]
             for part in parts:
                 if not isinstance(part, FileSource):
                     raise TypeError(f"{_label(call, param)} must be a file, got {type(part).__name__}")
                 files.append((param.wire, part))
         elif param.where == "query":
-            query.append((param.wire, to_wire(value, param.schema, _label(call, param))))
+            query[param.wire] = to_wire(value, param.schema, _label(call, param))
         else:
             json_body[param.wire] = to_wire(value, param.schema, _label(call, param))
     extra_query = call.options.extra_query
     if extra_query:
-        query.extend(extra_query.items())
+        query.update(extra_query)
     if call.options.extra_body:
         json_body.update(call.options.extra_body)
 
     url = config.base_url.rstrip("/") + render_path(op.path, path_values)
-    query_string = encode_query(query)
+    query_string = encode_query(query.items())
     if query_string:
         url = f"{url}?{query_string}"
 

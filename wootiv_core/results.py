@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Dict, List, Optional, cast
+from typing import Any, Callable, Dict, List, Optional, cast, get_args, get_origin
 
 from .converter import ShapeError, structure
 from .errors import APIResponseValidationError
@@ -30,7 +30,13 @@ def decode_json(response: Response) -> Any:
 
 
 def _type_name(tp: Any) -> str:
-    return getattr(tp, "__name__", None) or repr(tp)
+    """`RoleDto`, `List[RoleDto]`: the type as a reader of the message knows it."""
+    args = get_args(tp)
+    if not args:
+        return getattr(tp, "__name__", None) or repr(tp)
+    origin = get_origin(tp)
+    base = {list: "List", dict: "Dict"}.get(origin) or getattr(origin, "__name__", None) or repr(origin)
+    return f"{base}[{', '.join(_type_name(arg) for arg in args)}]"
 
 
 def _structure(op: Operation[Any], response: Response, value: Any, tp: Any, strict: bool) -> Any:

@@ -1,129 +1,469 @@
-"""Hypothesis properties of the retry state machine, driven by hand (no I/O, no sleeping)."""
+"""The retry state machine (`wootiv_core.exchange.exchange`), driven by hand.
+
+No transport, no clock, no sleeping: the test plays the driver. It resumes the
+generator with fake `Response`s or throws fake transport errors into it, and
+checks every `Send`/`Sleep` it yields against an independent statement of the
+policy (docs/errors-and-retries.md):
+
+* at most `max_retries + 1` attempts, every one sending the very same request;
+* 408, 409, 429 and 5xx are retried, other 4xx are not, and `x-should-retry`
+  overrides the status rule either way;
+* a server hint (`retry-after-ms`, else `Retry-After` as seconds or as an
+  HTTP-date relative to `now`) is slept exactly when it is at most 60 s, and a
+  longer one raises the error at once;
+* otherwise the wait is 0.5 s doubling per retry, capped at 8 s, times a
+  jitter factor in [0.75, 1];
+* connection errors and timeouts are retried and finally re-raised as they came.
+"""
 
 from __future__ import annotations
 
 import email.utils
-from typing import Any, List, Optional, Tuple, Union
+import json
+import math
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wootiv_core.errors import APIConnectionError, APIError, APIStatusError, APITimeoutError, RateLimitError
+from wootiv_core.api import operations as ops
+from wootiv_core.config import ClientConfig
+from wootiv_core.errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    InternalServerError,
+    RateLimitError,
+    status_error,
+)
 from wootiv_core.exchange import Send, Sleep, exchange
 from wootiv_core.http import Headers, Request, Response
-from wootiv_core.retries import RetryPolicy, parse_http_date, server_delay
+from wootiv_core.multipart import BytesSource
+from wootiv_core.operation import Call
+from wootiv_core.request_builder import build_request
+from wootiv_core.retries import RetryPolicy, is_retryable_status, parse_http_date, server_delay
 
-REQUEST = Request("POST", "http://api.test/role", {"Idempotency-Key": "k-1"}, b"{}")
-NOW = 1_800_000_000.0
+REQUEST = Request("POST", "http://api.test/role", {"Idempotency-Key": "key-1"}, b"{}")
+NOW = 1_800_000_000.25  # a Unix time with a fraction, so date hints are not whole seconds
+PARSED = object()
 
-Outcome = Union[int, Tuple[int, dict], str]  # a status, a status with headers, or "connect"/"timeout"
+# --- outcomes the fake server can give -------------------------------------------
 
 
-def drive(outcomes: List[Outcome], policy: RetryPolicy, random: float = 0.5) -> Tuple[List[Any], Optional[BaseException], Any]:
-    """Run the flow; returns (steps, raised error, result)."""
-    flow = exchange(REQUEST, lambda response: "parsed", policy, now=lambda: NOW, random=lambda: random)
-    steps: List[Any] = []
-    outcomes = list(outcomes)
-    reply: Any = None
-    error: Optional[BaseException] = None
+@attrs.frozen
+class Status:
+    """The server answers `code` with these headers; `hint` is the wait they ask for."""
+
+    code: int
+    headers: Dict[str, str] = attrs.field(factory=dict)
+    hint: Optional[float] = None
+
+
+@attrs.frozen
+class Broken:
+    """The transport fails: `timeout` or a connection error."""
+
+    timeout: bool
+
+
+Outcome = Union[Status, Broken]
+
+
+def answer(outcome: Status, request: Request) -> Response:
+    return Response(outcome.code, Headers(outcome.headers), b'{"message":"no"}', request)
+
+
+def expected_retry(outcome: Outcome) -> bool:
+    """The status rule, stated independently of `wootiv_core.retries`."""
+    if isinstance(outcome, Broken):
+        return True
+    verdict = {key.lower(): value for key, value in outcome.headers.items()}.get("x-should-retry")
+    if verdict in ("true", "false"):
+        return verdict == "true"
+    return outcome.code in (408, 409, 429) or outcome.code >= 500
+
+
+def base_backoff(retry: int) -> float:
+    return min(0.5 * 2 ** (retry - 1), 8.0)
+
+
+# --- strategies ----------------------------------------------------------------------
+
+
+@st.composite
+def hints(draw: Any, now: float) -> Tuple[Dict[str, str], Optional[float]]:
+    """Headers carrying a wait in one of its forms, and the wait they mean (None: no hint)."""
+    kind = draw(
+        st.sampled_from(
+            ["none", "seconds", "fraction", "date", "ms", "ms-fraction", "ms-over-seconds", "bad-ms", "garbage", "negative"]
+        )
+    )
+    name = draw(st.sampled_from(["Retry-After", "retry-after", "RETRY-AFTER"]))
+    if kind == "none":
+        return {}, None
+    if kind == "seconds":
+        seconds = draw(st.integers(0, 90))
+        return {name: str(seconds)}, float(seconds)
+    if kind == "fraction":
+        text = f"{draw(st.floats(0, 90)):.3f}"
+        return {name: text}, float(text)
+    if kind == "date":
+        when = math.floor(now) + draw(st.integers(-7200, 90))
+        return {name: email.utils.formatdate(when, usegmt=True)}, max(0.0, float(when) - now)
+    if kind == "ms":
+        millis = draw(st.integers(0, 90_000))
+        return {"retry-after-ms": str(millis)}, millis / 1000.0
+    if kind == "ms-fraction":
+        text = f"{draw(st.floats(0, 90_000)):.2f}"
+        return {"Retry-After-Ms": text}, float(text) / 1000.0
+    if kind == "ms-over-seconds":
+        millis = draw(st.integers(0, 90_000))
+        return {"retry-after-ms": str(millis), name: "30"}, millis / 1000.0
+    if kind == "bad-ms":
+        seconds = draw(st.integers(0, 90))
+        return {"retry-after-ms": draw(st.sampled_from(["soon", "-5", "nan", "inf", ""])), name: str(seconds)}, float(seconds)
+    if kind == "garbage":
+        return {name: draw(st.sampled_from(["soon", "", "1 minute", "Mon, 99 Foo 2020 00:00:00 GMT", "nan", "inf"]))}, None
+    return {name: str(-draw(st.integers(1, 100)))}, None
+
+
+@st.composite
+def outcomes(draw: Any, now: float) -> Outcome:
+    if draw(st.integers(0, 5)) == 0:
+        return Broken(timeout=draw(st.booleans()))
+    code = draw(st.sampled_from([400, 401, 402, 403, 404, 405, 408, 409, 410, 418, 422, 429, 500, 501, 502, 503, 504, 599]))
+    headers, hint = draw(hints(now))
+    verdict = draw(st.sampled_from([None, None, "true", "false", "maybe"]))
+    if verdict is not None:
+        headers = {**headers, draw(st.sampled_from(["x-should-retry", "X-Should-Retry"])): verdict}
+    return Status(code, headers, hint)
+
+
+# --- the driver ----------------------------------------------------------------------
+
+
+def play(
+    script: List[Outcome],
+    policy: RetryPolicy,
+    *,
+    now: float = NOW,
+    jitter: float = 0.5,
+    request: Request = REQUEST,
+    parse: Callable[[Response], Any] = lambda response: PARSED,
+) -> Tuple[List[Union[Send, Sleep]], Any, Optional[BaseException], List[BaseException]]:
+    """Run the flow against `script` (then 200s); return (steps, result, raised, thrown)."""
+    flow = exchange(request, parse, policy, now=lambda: now, random=lambda: jitter)
+    steps: List[Union[Send, Sleep]] = []
+    thrown: List[BaseException] = []
+    pending = list(script)
+    step = next(flow)
     while True:
-        try:
-            step = flow.send(reply) if error is None else flow.throw(error)
-        except StopIteration as done:
-            return steps, None, done.value
-        except APIError as raised:
-            return steps, raised, None
         steps.append(step)
-        reply = error = None
-        if isinstance(step, Send):
-            outcome = outcomes.pop(0) if outcomes else 200
-            if outcome == "connect":
-                error = APIConnectionError(step.request)
-            elif outcome == "timeout":
-                error = APITimeoutError(step.request)
+        assert len(steps) < 100, "the flow does not end"
+        try:
+            if isinstance(step, Sleep):
+                step = flow.send(None)
+                continue
+            outcome = pending.pop(0) if pending else Status(200)
+            if isinstance(outcome, Broken):
+                error: APIConnectionError = (
+                    APITimeoutError(step.request) if outcome.timeout else APIConnectionError(step.request)
+                )
+                thrown.append(error)
+                step = flow.throw(error)
             else:
-                status, headers = outcome if isinstance(outcome, tuple) else (outcome, {})
-                reply = Response(status, Headers(headers), b'{"message": "x"}', step.request)
+                step = flow.send(answer(outcome, step.request))
+        except StopIteration as done:
+            return steps, done.value, None, thrown
+        except Exception as raised:  # noqa: BLE001 - the flow's typed error
+            return steps, None, raised, thrown
 
 
-outcomes = st.lists(
-    st.one_of(
-        st.sampled_from([200, 201, 400, 401, 404, 408, 409, 422, 429, 500, 502, 503, "connect", "timeout"]),
-        st.tuples(st.sampled_from([400, 429, 500, 503]), st.fixed_dictionaries({}, optional={
-            "retry-after": st.one_of(st.integers(0, 200).map(str), st.floats(0, 100).map(lambda f: f"{f:.3f}"), st.just("garbage")),
-            "retry-after-ms": st.integers(0, 100_000).map(str),
-            "x-should-retry": st.sampled_from(["true", "false"]),
-        })),
-    ),
-    max_size=8,
-)
+def sends(steps: List[Union[Send, Sleep]]) -> List[Send]:
+    return [step for step in steps if isinstance(step, Send)]
 
 
-@settings(max_examples=300)
-@given(outcomes=outcomes, max_retries=st.integers(0, 5), random=st.floats(0, 0.999))
-def test_never_more_than_max_retries_and_never_past_the_cap(outcomes: List[Outcome], max_retries: int, random: float) -> None:
+def sleeps(steps: List[Union[Send, Sleep]]) -> List[float]:
+    return [step.seconds for step in steps if isinstance(step, Sleep)]
+
+
+# --- the properties --------------------------------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), max_retries=st.integers(0, 6), jitter=st.floats(0, 1, exclude_max=True))
+def test_every_step_follows_the_policy(data: st.DataObject, max_retries: int, jitter: float) -> None:
+    """The flow, step by step, against the policy as documented."""
+    now = data.draw(st.floats(1e9, 3e9, allow_nan=False), label="now")
+    script = data.draw(st.lists(outcomes(now), max_size=8), label="script")
     policy = RetryPolicy(max_retries=max_retries)
-    steps, error, result = drive(outcomes, policy, random)
-    sends = [step for step in steps if isinstance(step, Send)]
-    sleeps = [step.seconds for step in steps if isinstance(step, Sleep)]
-    assert 1 <= len(sends) <= max_retries + 1
-    assert len(sleeps) == len(sends) - 1
-    assert all(0 <= seconds <= 60 for seconds in sleeps)
-    assert all(send.request is REQUEST for send in sends)  # one request, one idempotency key
-    assert (error is None) == (result == "parsed")
+    steps, result, raised, thrown = play(script, policy, now=now, jitter=jitter)
+
+    # Expected run: walk the script as the documentation describes it.
+    attempt = 0
+    expected_end: Any = "success"
+    expected_sleeps: List[Optional[float]] = []  # None: "some backoff" (checked by bounds below)
+    for attempt, outcome in enumerate([*script, Status(200)], start=1):
+        if isinstance(outcome, Status) and outcome.code == 200:
+            break
+        retry = expected_retry(outcome)
+        hint = outcome.hint if isinstance(outcome, Status) else None
+        if not retry or attempt > max_retries or (hint is not None and hint > 60):
+            expected_end = outcome
+            break
+        expected_sleeps.append(hint)
+
+    assert len(sends(steps)) == attempt <= max_retries + 1
+    assert all(send.request is REQUEST for send in sends(steps))  # one request, one Idempotency-Key
+    # Each Sleep sits between two Sends; the flow never ends on a Sleep.
+    assert [type(step) for step in steps] == [Send] + [Sleep, Send] * (attempt - 1)
+    waited = sleeps(steps)
+    assert len(waited) == len(expected_sleeps)
+    for number, (seconds, hint) in enumerate(zip(waited, expected_sleeps), start=1):
+        if hint is not None:
+            assert seconds == hint <= 60
+        else:
+            assert 0.75 * base_backoff(number) <= seconds <= base_backoff(number) <= 8.0
+
+    if expected_end == "success":
+        assert raised is None and result is PARSED
+    elif isinstance(expected_end, Broken):
+        assert raised is thrown[-1]  # re-raised as it came, class and all
+        assert type(raised) is (APITimeoutError if expected_end.timeout else APIConnectionError)
+    else:
+        assert isinstance(raised, APIStatusError) and raised.status_code == expected_end.code
+        assert type(raised) is type(status_error(answer(expected_end, REQUEST)))
+        assert raised.request is REQUEST
 
 
-@given(retry=st.integers(1, 40), random=st.floats(0, 0.999))
-def test_backoff_doubles_from_half_a_second_up_to_eight_with_jitter(retry: int, random: float) -> None:
-    base = min(0.5 * 2 ** (retry - 1), 8.0)
-    delay = RetryPolicy().backoff(retry, random)
-    assert 0.75 * base <= delay <= base <= 8.0
+@settings(max_examples=200)
+@given(
+    failures=st.lists(st.sampled_from([408, 409, 429, 500, 502, 503, "timeout", "connect"]), max_size=12),
+    max_retries=st.integers(0, 10),
+)
+def test_never_more_than_max_retries_plus_one_sends(failures: List[Any], max_retries: int) -> None:
+    script: List[Outcome] = [Broken(f == "timeout") if isinstance(f, str) else Status(f) for f in failures]
+    steps, result, raised, _ = play(script, RetryPolicy(max_retries=max_retries))
+    assert len(sends(steps)) == min(len(script) + 1, max_retries + 1)
+    assert (raised is None) == (len(script) <= max_retries)
+    assert (result is PARSED) == (raised is None)
+
+
+@given(retry=st.integers(1, 10_000), jitter=st.floats(0, 1, exclude_max=True))
+def test_backoff_doubles_from_half_a_second_capped_at_eight_with_jitter(retry: int, jitter: float) -> None:
+    delay = RetryPolicy().backoff(retry, jitter)
+    assert 0.75 * base_backoff(min(retry, 64)) <= delay <= base_backoff(min(retry, 64))
+    assert delay <= 8.0
+
+
+def test_backoff_schedule() -> None:
+    policy = RetryPolicy()
+    assert [policy.backoff(n, 0.0) for n in range(1, 8)] == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
+    assert policy.backoff(3, 0.999999) == pytest.approx(1.5, abs=1e-5)
+    assert policy.backoff(1, 0.5) == 0.5 * 0.875
+    # the jitter only ever shortens the wait, never lengthens it
+    assert all(policy.backoff(2, r / 10) <= policy.backoff(2, 0.0) for r in range(10))
+
+
+@settings(max_examples=60)
+@given(jitter=st.floats(0, 1, exclude_max=True), max_retries=st.integers(1, 8))
+def test_waits_without_hints_follow_the_schedule(jitter: float, max_retries: int) -> None:
+    steps, _, raised, _ = play([Status(503)] * max_retries, RetryPolicy(max_retries=max_retries), jitter=jitter)
+    assert raised is None
+    assert sleeps(steps) == [min(0.5 * 2 ** (n - 1), 8.0) * (1 - 0.25 * jitter) for n in range(1, max_retries + 1)]
 
 
 @given(seconds=st.integers(0, 60))
-def test_retry_after_seconds_is_followed_exactly(seconds: int) -> None:
-    steps, _, result = drive([(429, {"retry-after": str(seconds)}), 200], RetryPolicy())
-    assert result == "parsed" and [s.seconds for s in steps if isinstance(s, Sleep)] == [seconds]
+def test_retry_after_whole_seconds_is_slept_exactly(seconds: int) -> None:
+    steps, result, _, _ = play([Status(429, {"Retry-After": str(seconds)})], RetryPolicy())
+    assert result is PARSED and sleeps(steps) == [seconds]
 
 
-@given(millis=st.integers(0, 60_000))
-def test_retry_after_ms_wins_over_retry_after(millis: int) -> None:
-    steps, _, _ = drive([(503, {"retry-after-ms": str(millis), "retry-after": "59"}), 200], RetryPolicy())
-    assert [s.seconds for s in steps if isinstance(s, Sleep)] == [millis / 1000]
+@given(seconds=st.floats(0, 60, exclude_min=True))
+def test_retry_after_fractional_seconds_is_slept_exactly(seconds: float) -> None:
+    steps, result, _, _ = play([Status(503, {"Retry-After": repr(seconds)})], RetryPolicy())
+    assert result is PARSED and sleeps(steps) == [seconds]
 
 
-@given(ahead=st.integers(-3600, 60))
-def test_retry_after_http_date_is_relative_to_now(ahead: int) -> None:
-    date = email.utils.formatdate(NOW + ahead, usegmt=True)
-    steps, _, _ = drive([(503, {"retry-after": date}), 200], RetryPolicy())
-    assert [s.seconds for s in steps if isinstance(s, Sleep)] == [max(0, ahead)]
+@given(ahead=st.integers(-86_400, 60), fraction=st.floats(0, 1, exclude_max=True))
+def test_retry_after_http_date_is_relative_to_now(ahead: int, fraction: float) -> None:
+    now = 1_700_000_000 + fraction
+    when = 1_700_000_000 + ahead
+    steps, result, _, _ = play([Status(503, {"Retry-After": email.utils.formatdate(when, usegmt=True)})], RetryPolicy(), now=now)
+    assert result is PARSED and sleeps(steps) == [max(0.0, when - now)]
 
 
-@given(seconds=st.integers(61, 10**6))
-def test_a_wait_longer_than_sixty_seconds_raises_at_once(seconds: int) -> None:
-    steps, error, _ = drive([(429, {"retry-after": str(seconds)})], RetryPolicy())
-    assert isinstance(error, RateLimitError) and [type(s) for s in steps] == [Send]
+@given(millis=st.integers(0, 60_000), seconds=st.integers(0, 60))
+def test_retry_after_ms_is_slept_exactly_and_wins(millis: int, seconds: int) -> None:
+    steps, _, _, _ = play([Status(429, {"retry-after-ms": str(millis), "Retry-After": str(seconds)})], RetryPolicy())
+    assert sleeps(steps) == [millis / 1000]
 
 
-@pytest.mark.parametrize("status, retried", [(400, False), (401, False), (403, False), (404, False), (422, False), (408, True), (409, True), (429, True), (500, True), (599, True)])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Retry-After": "61"},
+        {"Retry-After": "60.001"},
+        {"Retry-After": "86400"},
+        {"retry-after-ms": "60001"},
+        {"Retry-After": email.utils.formatdate(math.floor(NOW) + 120, usegmt=True)},
+        {"Retry-After": "1", "retry-after-ms": "3600000"},
+    ],
+)
+def test_a_hint_over_sixty_seconds_raises_at_once(headers: Dict[str, str]) -> None:
+    steps, _, raised, _ = play([Status(429, headers)], RetryPolicy(max_retries=5))
+    assert isinstance(raised, RateLimitError)
+    assert steps == [Send(REQUEST)]  # no Sleep, no second attempt
+
+
+@given(seconds=st.integers(61, 10**9))
+def test_any_hint_over_sixty_seconds_raises_at_once(seconds: int) -> None:
+    steps, _, raised, _ = play([Status(503, {"Retry-After": str(seconds)})], RetryPolicy(max_retries=5))
+    assert isinstance(raised, InternalServerError) and len(steps) == 1
+
+
+def test_hint_of_exactly_sixty_seconds_is_honoured() -> None:
+    assert sleeps(play([Status(503, {"Retry-After": "60"})], RetryPolicy())[0]) == [60.0]
+    assert sleeps(play([Status(503, {"retry-after-ms": "60000"})], RetryPolicy())[0]) == [60.0]
+
+
+@pytest.mark.parametrize("value", ["soon", "", "-1", "nan", "inf", "1e999", "Sun, 31 Feb 2020 00:00:00 GMT"])
+def test_unreadable_hints_fall_back_to_backoff(value: str) -> None:
+    steps, _, _, _ = play([Status(503, {"Retry-After": value})], RetryPolicy(), jitter=0.0)
+    assert sleeps(steps) == [0.5]
+
+
+@pytest.mark.parametrize(
+    "status, retried",
+    [(400, False), (401, False), (403, False), (404, False), (405, False), (410, False), (418, False),
+     (422, False), (451, False), (408, True), (409, True), (429, True), (500, True), (503, True), (599, True)],
+)
 def test_which_statuses_are_retried(status: int, retried: bool) -> None:
-    steps, error, _ = drive([status, status, status], RetryPolicy(max_retries=2))
-    assert isinstance(error, APIStatusError) and error.status_code == status
-    assert len([s for s in steps if isinstance(s, Send)]) == (3 if retried else 1)
+    steps, _, raised, _ = play([Status(status)] * 3, RetryPolicy(max_retries=2))
+    assert isinstance(raised, APIStatusError) and raised.status_code == status
+    assert len(sends(steps)) == (3 if retried else 1)
 
 
-def test_x_should_retry_overrides_the_status() -> None:
-    assert drive([(400, {"x-should-retry": "true"}), 200], RetryPolicy())[2] == "parsed"
-    steps, error, _ = drive([(503, {"x-should-retry": "false"})], RetryPolicy())
-    assert error is not None and len(steps) == 1
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 418, 422, 408, 409, 429, 500, 503])
+def test_x_should_retry_overrides_the_status_rule(status: int) -> None:
+    steps, result, _, _ = play([Status(status, {"x-should-retry": "true"})], RetryPolicy())
+    assert result is PARSED and len(sends(steps)) == 2
+    steps, _, raised, _ = play([Status(status, {"X-Should-Retry": "false"})], RetryPolicy())
+    assert isinstance(raised, APIStatusError) and len(steps) == 1
 
 
-@pytest.mark.parametrize("kind, error_class", [("connect", APIConnectionError), ("timeout", APITimeoutError)])
-def test_transport_failures_are_retried_then_raised_as_they_came(kind: str, error_class: type) -> None:
-    steps, error, _ = drive([kind, kind, kind], RetryPolicy(max_retries=2))
-    assert type(error) is error_class and len([s for s in steps if isinstance(s, Send)]) == 3
-    assert drive([kind, 200], RetryPolicy())[2] == "parsed"
+def test_x_should_retry_false_wins_over_a_hint() -> None:
+    steps, _, raised, _ = play([Status(429, {"x-should-retry": "false", "Retry-After": "1"})], RetryPolicy())
+    assert isinstance(raised, RateLimitError) and len(steps) == 1
+
+
+def test_other_x_should_retry_values_leave_the_status_rule() -> None:
+    for value in ("yes", "1", "", "TRUE"):
+        assert is_retryable_status(503, Headers({"x-should-retry": value}))
+        assert not is_retryable_status(400, Headers({"x-should-retry": value}))
+
+
+@pytest.mark.parametrize("timeout, error_class", [(False, APIConnectionError), (True, APITimeoutError)])
+def test_transport_failures_are_retried_then_re_raised_as_they_came(timeout: bool, error_class: type) -> None:
+    steps, _, raised, thrown = play([Broken(timeout)] * 3, RetryPolicy(max_retries=2), jitter=0.0)
+    assert len(sends(steps)) == 3 and sleeps(steps) == [0.5, 1.0]
+    assert type(raised) is error_class and raised is thrown[-1]
+    steps, result, _, _ = play([Broken(timeout), Broken(not timeout)], RetryPolicy(max_retries=2))
+    assert result is PARSED and len(sends(steps)) == 3
+
+
+def test_transport_failures_ignore_server_hints_of_earlier_answers() -> None:
+    steps, _, _, _ = play([Status(429, {"Retry-After": "7"}), Broken(False)], RetryPolicy(), jitter=0.0)
+    assert sleeps(steps) == [7.0, 1.0]
+
+
+def test_no_retries_means_one_attempt() -> None:
+    for outcome in (Status(503), Status(429, {"Retry-After": "1"}), Broken(True), Broken(False)):
+        steps, _, raised, _ = play([outcome], RetryPolicy(max_retries=0))
+        assert raised is not None and steps == [Send(REQUEST)]
+
+
+def test_max_retries_cannot_be_negative() -> None:
+    with pytest.raises(ValueError):
+        RetryPolicy(max_retries=-1)
+
+
+def test_other_exceptions_thrown_in_are_not_retried() -> None:
+    flow = exchange(REQUEST, lambda response: PARSED, RetryPolicy(), now=lambda: NOW, random=lambda: 0.0)
+    assert next(flow) == Send(REQUEST)
+    with pytest.raises(KeyError):
+        flow.throw(KeyError("driver bug"))
+
+
+def test_parse_failures_are_not_retried() -> None:
+    def parse(response: Response) -> Any:
+        raise APIResponseValidationError(response, None, "bad shape")
+
+    steps, _, raised, _ = play([], RetryPolicy(max_retries=3), parse=parse)
+    assert isinstance(raised, APIResponseValidationError) and len(steps) == 1
+
+
+def test_the_flow_asks_the_clock_and_dice_only_through_its_arguments() -> None:
+    calls: List[str] = []
+
+    def now() -> float:
+        calls.append("now")
+        return NOW
+
+    def dice() -> float:
+        calls.append("random")
+        return 0.0
+
+    flow = exchange(REQUEST, lambda response: PARSED, RetryPolicy(), now=now, random=dice)
+    step = next(flow)
+    step = flow.send(answer(Status(503), REQUEST))
+    assert step == Sleep(0.5) and "now" in calls and "random" in calls
+    assert flow.send(None) == Send(REQUEST)
+    with pytest.raises(StopIteration) as done:
+        flow.send(Response(201, Headers(), b"{}", REQUEST))
+    assert done.value.value is PARSED
+
+
+def test_a_retried_write_keeps_one_idempotency_key() -> None:
+    config = ClientConfig(api_key="k", base_url="http://api.test")
+    request = build_request(config, Call(ops.ROLES_CREATE, {"name": "n", "description": "d"}), "nonce-123")
+    steps, result, _, _ = play([Status(503), Broken(True), Status(429)], RetryPolicy(max_retries=3), request=request)
+    assert result is PARSED and len(sends(steps)) == 4
+    assert {id(send.request) for send in sends(steps)} == {id(request)}
+    assert {send.request.headers["Idempotency-Key"] for send in sends(steps)} == {"nonce-123"}
+    assert json.loads(request.content) == {"name": "n", "description": "d"}
+
+
+def test_a_retried_upload_sends_the_same_bytes_every_time() -> None:
+    config = ClientConfig(api_key="k", base_url="http://api.test")
+    files = [BytesSource(b"x" * 70_000, "a.bin"), BytesSource(b"hello", "b.txt", "text/plain")]
+    request = build_request(config, Call(ops.AWS_BUCKETS_BULK_UPLOAD, {"bulk": files, "path": "p"}), "n0nce")
+    bodies: List[bytes] = []
+
+    def parse(response: Response) -> Any:
+        return PARSED
+
+    flow = exchange(request, parse, RetryPolicy(max_retries=2), now=lambda: NOW, random=lambda: 0.0)
+    step = next(flow)
+    for outcome in (Status(500), Status(502), Status(201)):
+        assert isinstance(step, Send)
+        content = step.request.content
+        bodies.append(content if isinstance(content, bytes) else b"".join(content))
+        try:
+            step = flow.send(answer(outcome, step.request) if outcome.code != 201 else Response(201, Headers(), b"[]", step.request))
+        except StopIteration:
+            break
+        if isinstance(step, Sleep):
+            step = flow.send(None)
+    assert len(bodies) == 3 and len(set(bodies)) == 1
+    assert len(bodies[0]) == int(request.headers["Content-Length"])
+    assert request.headers["Idempotency-Key"] == "n0nce"
+
+
+# --- the pieces of the policy ------------------------------------------------------------
 
 
 def test_http_dates_in_all_three_forms() -> None:
@@ -131,7 +471,22 @@ def test_http_dates_in_all_three_forms() -> None:
     assert parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT") == expected
     assert parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT") == expected
     assert parse_http_date("Sun Nov  6 08:49:37 1994") == expected
-    for bad in ("", "yesterday", "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT"):
+    assert parse_http_date("  Sun, 06 Nov 1994 08:49:37 GMT ") == expected
+    for bad in ("", "yesterday", "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 CET", "784111777"):
         assert parse_http_date(bad) is None
-    assert server_delay(Headers({"retry-after": "-5"}), NOW) is None
-    assert server_delay(Headers({"retry-after": "nan"}), NOW) is None
+
+
+@given(st.integers(0, 4_000_000_000))
+def test_http_dates_round_trip(when: int) -> None:
+    assert parse_http_date(email.utils.formatdate(when, usegmt=True)) == when
+
+
+def test_server_delay_reads_each_form() -> None:
+    assert server_delay(Headers({"Retry-After": "3"}), NOW) == 3.0
+    assert server_delay(Headers({"Retry-After": "2.5"}), NOW) == 2.5
+    assert server_delay(Headers({"retry-after-ms": "250"}), NOW) == 0.25
+    assert server_delay(Headers({"retry-after-ms": "x", "Retry-After": "4"}), NOW) == 4.0
+    assert server_delay(Headers({"Retry-After": "Thu, 01 Jan 1970 00:00:00 GMT"}), NOW) == 0.0
+    for value in ("-5", "nan", "inf", "soon"):
+        assert server_delay(Headers({"Retry-After": value}), NOW) is None
+    assert server_delay(Headers(), NOW) is None
