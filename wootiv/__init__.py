@@ -41,37 +41,6 @@ if TYPE_CHECKING:
     from ._client import AsyncWootiv as AsyncWootiv, Wootiv as Wootiv
     from ._pages import AsyncPage as AsyncPage, AsyncPager as AsyncPager, PageInfo as PageInfo, SyncPage as SyncPage
 
-_ERRORS = (
-    "WootivError",
-    "APIError",
-    "APIConnectionError",
-    "APITimeoutError",
-    "APIStatusError",
-    "APIResponseValidationError",
-    "BadRequestError",
-    "AuthenticationError",
-    "PermissionDeniedError",
-    "NotFoundError",
-    "ConflictError",
-    "UnprocessableEntityError",
-    "RateLimitError",
-    "InternalServerError",
-)
-
-_WHERE: Dict[str, str] = {
-    "Wootiv": "wootiv._client",
-    "AsyncWootiv": "wootiv._client",
-    "SyncPage": "wootiv._pages",
-    "AsyncPage": "wootiv._pages",
-    "AsyncPager": "wootiv._pages",
-    "PageInfo": "wootiv._pages",
-    "Timeout": "wootiv_core.http",
-    "ENVIRONMENTS": "wootiv_core.config",
-    "NOT_GIVEN": "wootiv_core.operation",
-    "NotGiven": "wootiv_core.operation",
-    **{name: "wootiv_core.errors" for name in _ERRORS},
-}
-
 __all__ = [
     "__version__",
     "types",
@@ -100,6 +69,21 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
 ]
+
+_WHERE: Dict[str, str] = {
+    "Wootiv": "wootiv._client",
+    "AsyncWootiv": "wootiv._client",
+    "SyncPage": "wootiv._pages",
+    "AsyncPage": "wootiv._pages",
+    "AsyncPager": "wootiv._pages",
+    "PageInfo": "wootiv._pages",
+    "Timeout": "wootiv_core.http",
+    "ENVIRONMENTS": "wootiv_core.config",
+    "NOT_GIVEN": "wootiv_core.operation",
+    "NotGiven": "wootiv_core.operation",
+    # Every public name ending in "Error" is an exception from the core.
+    **{name: "wootiv_core.errors" for name in __all__ if name.endswith("Error")},
+}
 
 
 def __getattr__(name: str) -> Any:
