@@ -24,6 +24,7 @@ cover the two ways an owned async client gets forgotten:
 from __future__ import annotations
 
 import asyncio
+import weakref
 from types import AsyncGeneratorType
 from typing import Any, AsyncIterator, Awaitable, Callable, Coroutine, Dict, Generic, List, Optional, Tuple, TypeVar, cast
 
@@ -32,6 +33,7 @@ from wootiv_core.http import Timeout
 __all__ = [
     "TimeoutCache",
     "ShutdownGuard",
+    "DroppedClientCloser",
     "call_on_loop",
     "run_until_suspended",
     "running_loop",
@@ -190,3 +192,30 @@ class ShutdownGuard:
         # doing the close; otherwise finishing it runs an empty `finally`.
         if not self._generator.ag_running:
             run_until_suspended(self._generator.aclose())
+
+
+class DroppedClientCloser:
+    """Closes an owned async client if its adapter is dropped without `aclose()`.
+
+    It pairs the two mechanisms described in the module docstring: a
+    finaliser on the adapter, and a `ShutdownGuard` for the loop's shutdown.
+    `stop()` undoes both once the adapter has closed the client itself.
+    """
+
+    def __init__(self) -> None:
+        self._guard: Optional[ShutdownGuard] = None
+        self._finalizer: Optional["weakref.finalize[..., Any]"] = None
+
+    def watch(self, adapter: object, aclose: Callable[[], Awaitable[None]], release: Callable[..., Any], *args: Any) -> None:
+        """Arm for `adapter`: `release(*args, guard)` runs if the adapter is collected."""
+        guard = ShutdownGuard(aclose)
+        self._guard = guard
+        self._finalizer = weakref.finalize(adapter, release, *args, guard)
+
+    def stop(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer.detach()
+            self._finalizer = None
+        if self._guard is not None:
+            self._guard.disarm()
+            self._guard = None

@@ -14,8 +14,7 @@ or as its loop shuts down (see `_common`). Every aiohttp failure becomes
 from __future__ import annotations
 
 import asyncio
-import weakref
-from typing import Any, AsyncIterator, Iterable, NoReturn, Optional
+from typing import AsyncIterator, Iterable, NoReturn, Optional
 
 import aiohttp
 from yarl import URL
@@ -25,6 +24,7 @@ from wootiv_core.http import Request, Response, Timeout
 
 from ._common import (
     CLOSED_TRANSPORT,
+    DroppedClientCloser,
     ShutdownGuard,
     TimeoutCache,
     call_on_loop,
@@ -113,8 +113,7 @@ class AiohttpTransport:
         self._proxy = proxy
         self._max_connections = max_connections
         self._closed = False
-        self._guard: Optional[ShutdownGuard] = None
-        self._finalizer: Optional[weakref.finalize[..., Any]] = None
+        self._closer = DroppedClientCloser()
 
     @property
     def session(self) -> Optional[aiohttp.ClientSession]:
@@ -157,7 +156,7 @@ class AiohttpTransport:
         if not self._owned or self._closed:
             return
         self._closed = True
-        self._detach()
+        self._closer.stop()
         if self._session is not None:
             await self._session.close()
 
@@ -171,7 +170,7 @@ class AiohttpTransport:
         """
         if not self._owned or self._closed:
             self._raise_closed()
-        self._detach()
+        self._closer.stop()
         loop = asyncio.get_running_loop()
         connector = aiohttp.TCPConnector(limit=self._max_connections)
         session = aiohttp.ClientSession(connector=connector)
@@ -180,19 +179,9 @@ class AiohttpTransport:
         # off (no public option; the attribute is one aiohttp declares).
         if hasattr(session, "_retry_connection"):
             session._retry_connection = False  # pyright: ignore[reportPrivateUsage, reportAttributeAccessIssue]
-        guard = ShutdownGuard(session.close)
         self._session = session
-        self._guard = guard
-        self._finalizer = weakref.finalize(self, _release_dropped, connector, loop, guard)
+        self._closer.watch(self, session.close, _release_dropped, connector, loop)
         return session
-
-    def _detach(self) -> None:
-        if self._finalizer is not None:
-            self._finalizer.detach()
-            self._finalizer = None
-        if self._guard is not None:
-            self._guard.disarm()
-            self._guard = None
 
     def _raise_closed(self) -> NoReturn:
         raise RuntimeError(CLOSED_TRANSPORT if self._owned else closed_session_message("aiohttp.ClientSession"))

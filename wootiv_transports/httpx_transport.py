@@ -22,6 +22,7 @@ from wootiv_core.http import Request, Response, Timeout
 
 from ._common import (
     CLOSED_TRANSPORT,
+    DroppedClientCloser,
     ShutdownGuard,
     TimeoutCache,
     call_on_loop,
@@ -217,8 +218,7 @@ class AsyncHttpxTransport:
         # one passed in needs nothing.
         self._attached = self._options is None
         self._closed = False
-        self._guard: Optional[ShutdownGuard] = None
-        self._finalizer: Optional[weakref.finalize[..., Any]] = None
+        self._closer = DroppedClientCloser()
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -256,7 +256,7 @@ class AsyncHttpxTransport:
         if self._options is None or self._closed:
             return
         self._closed = True
-        self._detach()
+        self._closer.stop()
         await self._client.aclose()
 
     def _attach(self) -> httpx.AsyncClient:
@@ -268,7 +268,7 @@ class AsyncHttpxTransport:
         """
         if self._options is None or self._closed:
             self._raise_closed()
-        self._detach()
+        self._closer.stop()
         if self._client.is_closed:
             self._client = httpx.AsyncClient(**self._options)
         client = self._client
@@ -276,19 +276,9 @@ class AsyncHttpxTransport:
         # Under another event loop library (httpx also runs on trio) there is
         # no asyncio loop to tie the client to; aclose() is then the only way.
         if loop is not None:
-            guard = ShutdownGuard(client.aclose)
-            self._guard = guard
-            self._finalizer = weakref.finalize(self, _release_dropped, client, loop, guard)
+            self._closer.watch(self, client.aclose, _release_dropped, client, loop)
         self._attached = True
         return client
-
-    def _detach(self) -> None:
-        if self._finalizer is not None:
-            self._finalizer.detach()
-            self._finalizer = None
-        if self._guard is not None:
-            self._guard.disarm()
-            self._guard = None
 
     def _raise_closed(self) -> NoReturn:
         owned = self._options is not None
