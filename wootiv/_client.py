@@ -21,11 +21,11 @@ import attrs
 
 from wootiv_core.config import DEFAULT_ENVIRONMENT, ENVIRONMENTS, ClientConfig
 from wootiv_core.errors import APIConnectionError, WootivError
-from wootiv_core.exchange import Flow, Send, exchange
-from wootiv_core.http import DEFAULT_TIMEOUT, Response, Timeout
+from wootiv_core.exchange import Done, Flow, Send, exchange
+from wootiv_core.http import DEFAULT_TIMEOUT, Timeout
 from wootiv_core.operation import NOT_GIVEN, Call, NotGiven, PagedCall
 from wootiv_core.paging import PageData
-from wootiv_core.request_builder import build_request
+from wootiv_core.request_builder import WRITE_METHODS, build_request
 from wootiv_core.results import result_reader
 from wootiv_core.retries import RetryPolicy
 from wootiv_core.transport import AsyncTransport, SyncTransport
@@ -164,8 +164,10 @@ class _ClientBase(ResourceTree[M], Generic[M]):
     copy = with_options
 
     def _flow(self, call: Call[T]) -> Flow[T]:
-        # The nonce only has to be unique, not secret: a fast PRNG draw will do.
-        request = build_request(self._config, call, f"{random.getrandbits(128):032x}")
+        # Only writes carry a nonce (their Idempotency-Key and multipart
+        # boundary). It has to be unique, not secret: a fast PRNG draw will do.
+        nonce = f"{random.getrandbits(128):032x}" if call.op.method in WRITE_METHODS else None
+        request = build_request(self._config, call, nonce)
         read = result_reader(call.op, self._config.strict)
         return exchange(request, read, self._config.retry, now=time.time, random=random.random)
 
@@ -206,22 +208,19 @@ class Wootiv(_ClientBase[Sync]):
 
     def _run(self, call: Call[T]) -> T:
         flow = self._flow(call)
-        reply: Optional[Response] = None
-        failure: Optional[APIConnectionError] = None
-        while True:
-            try:
-                step = flow.send(reply) if failure is None else flow.throw(failure)
-            except StopIteration as done:
-                result: T = done.value
-                return result
-            reply = failure = None
+        step = next(flow)
+        while not isinstance(step, Done):
             if isinstance(step, Send):
                 try:
                     reply = self._transport.send(step.request)
                 except APIConnectionError as exc:
-                    failure = exc
+                    step = flow.throw(exc)
+                else:
+                    step = flow.send(reply)
             else:
                 time.sleep(step.seconds)
+                step = flow.send(None)
+        return step.value
 
     def _paginate(self, call: PagedCall[T]) -> SyncPage[T]:
         data: PageData[T] = self._run(call)  # pyright: ignore[reportAssignmentType]
@@ -251,22 +250,19 @@ class AsyncWootiv(_ClientBase[Async]):
 
     async def _run(self, call: Call[T]) -> T:
         flow = self._flow(call)
-        reply: Optional[Response] = None
-        failure: Optional[APIConnectionError] = None
-        while True:
-            try:
-                step = flow.send(reply) if failure is None else flow.throw(failure)
-            except StopIteration as done:
-                result: T = done.value
-                return result
-            reply = failure = None
+        step = next(flow)
+        while not isinstance(step, Done):
             if isinstance(step, Send):
                 try:
                     reply = await self._transport.send(step.request)
                 except APIConnectionError as exc:
-                    failure = exc
+                    step = flow.throw(exc)
+                else:
+                    step = flow.send(reply)
             else:
                 await asyncio.sleep(step.seconds)
+                step = flow.send(None)
+        return step.value
 
     async def _fetch_page(self, call: PagedCall[T]) -> AsyncPage[T]:
         data: PageData[T] = await self._run(call)  # pyright: ignore[reportAssignmentType]

@@ -98,6 +98,9 @@ def _bind(declaration: Callable[..., Any], resource: Resource[Any], run: Callabl
     method.__qualname__ = declaration.__qualname__
     method.__doc__ = declaration.__doc__
     method.__wrapped__ = declaration  # type: ignore[attr-defined]
+    # Kept on the resource: the descriptor only binds on the first lookup, and
+    # `client.roles.retrieve(...)` is then a plain attribute read.
+    vars(resource)[declaration.__name__] = method
     return method
 
 

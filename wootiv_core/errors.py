@@ -142,8 +142,10 @@ def decode_error_body(content: bytes) -> Optional[object]:
         return None
     text = content.decode("utf-8", errors="replace")
     try:
+        # The standard library here, not orjson: error bodies are small, and it
+        # keeps integers of any size exact.
         decoded: Any = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return text
     return decoded
 

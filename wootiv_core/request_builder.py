@@ -91,26 +91,27 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
     makes the multipart boundary unique.
     """
     op = call.op
+    args = call.args
+    options = call.options
     path_values: Dict[str, str] = {}
     # By name: an argument replaces a `default_query` entry, `extra_query` replaces both.
-    query: Dict[str, Any] = dict(config.default_query)
+    query: Dict[str, Any] = dict(config.default_query) if config.default_query else {}
     json_body: Dict[str, Any] = {}
     files: List[Tuple[str, FileSource]] = []
     for param in op.params:
-        value = call.args.get(param.python, NOT_GIVEN)
+        value = args.get(param.python, NOT_GIVEN)
+        where = param.where
         if value is NOT_GIVEN:
-            if param.required and param.where != "unused":
+            if param.required and where != "unused":
                 raise TypeError(f"{op.id}() is missing the required argument {param.python!r}")
             continue
-        if param.where == "path":
+        if where == "path":
             if not isinstance(value, str):
                 raise TypeError(f"{_label(call, param)} must be a str, got {type(value).__name__}")
             if not value:
                 raise ValueError(f"{_label(call, param)} must be a non-empty string")
             path_values[param.wire] = value
-        elif param.where == "unused":
-            continue
-        elif value is None and not param.required:
+        elif where == "unused" or (value is None and not param.required):
             continue
         elif param.schema.kind == "file" or (param.schema.items is not None and param.schema.items.kind == "file"):
             if param.schema.kind == "array" and not isinstance(value, (list, tuple)):
@@ -120,18 +121,17 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
                 if not isinstance(part, FileSource):
                     raise TypeError(f"{_label(call, param)} must be a file, got {type(part).__name__}")
                 files.append((param.wire, part))
-        elif param.where == "query":
+        elif where == "query":
             query[param.wire] = to_wire(value, param.schema, _label(call, param))
         else:
             json_body[param.wire] = to_wire(value, param.schema, _label(call, param))
-    extra_query = call.options.extra_query
-    if extra_query:
-        query.update(extra_query)
-    if call.options.extra_body:
-        json_body.update(call.options.extra_body)
+    if options.extra_query:
+        query.update(options.extra_query)
+    if options.extra_body:
+        json_body.update(options.extra_body)
 
-    url = config.base_url.rstrip("/") + render_path(op.path, path_values)
-    query_string = encode_query(query.items())
+    url = config.base_url.rstrip("/") + (render_path(op.path, path_values) if path_values else op.path)
+    query_string = encode_query(query.items()) if query else ""
     if query_string:
         url = f"{url}?{query_string}"
 
@@ -150,9 +150,22 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
         headers["Content-Type"] = "application/json"
     if nonce is not None and op.method in WRITE_METHODS:
         headers["Idempotency-Key"] = nonce
-    for name, value in (*config.default_headers.items(), *(call.options.extra_headers or {}).items()):
+    if config.default_headers or options.extra_headers:
+        headers = _override_headers(headers, config.default_headers, options.extra_headers or {})
+    return Request(op.method, url, headers, content, _timeout(call, config))
+
+
+def _override_headers(
+    headers: Dict[str, str], defaults: Mapping[str, str], extra: Mapping[str, Optional[str]]
+) -> Dict[str, str]:
+    """`headers` with the client's and then the call's own headers applied.
+
+    Names compare case-insensitively, so `accept` replaces `Accept`; a value
+    of `None` removes the header.
+    """
+    for name, value in (*defaults.items(), *extra.items()):
         headers = {key: item for key, item in headers.items() if key.lower() != name.lower()}
         if value is not None:
             check_header(name, value)
             headers[name] = value
-    return Request(op.method, url, headers, content, _timeout(call, config))
+    return headers

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import json
+import functools
+import math
 from typing import Any, Callable, Dict, List, Optional, cast, get_args, get_origin
 
 from .converter import ShapeError, structure
 from .errors import APIResponseValidationError
 from .http import Response
+from .json_decoding import loads
 from .operation import Operation
 from .paging import PageData
 
@@ -17,7 +19,7 @@ __all__ = ["decode_json", "result_reader"]
 def decode_json(response: Response) -> Any:
     """The JSON body of `response`, or `APIResponseValidationError` if it is not JSON."""
     try:
-        return json.loads(response.content)
+        return loads(response.content)
     except ValueError as exc:
         preview = response.content[:200].decode("utf-8", errors="replace")
         content_type = response.header("content-type") or "no content type"
@@ -51,14 +53,14 @@ def _structure(op: Operation[Any], response: Response, value: Any, tp: Any, stri
 def _page_number(value: Any) -> Optional[int]:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    if value != value or value in (float("inf"), float("-inf")) or int(value) != value:
+    if not math.isfinite(value) or int(value) != value:
         return None
     return int(value)
 
 
-def _read_page(op: Operation[Any], response: Response, data: Any, strict: bool) -> PageData[Any]:
+def _read_page(op: Operation[Any], items_type: Any, response: Response, data: Any, strict: bool) -> PageData[Any]:
     if isinstance(data, list):
-        items: List[Any] = _structure(op, response, data, List[op.result], strict)
+        items: List[Any] = _structure(op, response, data, items_type, strict)
         return PageData(items, None, None, None)
     envelope = cast(Dict[str, Any], data) if isinstance(data, dict) else None
     if envelope is None or not isinstance(envelope.get("data"), list):
@@ -67,28 +69,29 @@ def _read_page(op: Operation[Any], response: Response, data: Any, strict: bool) 
             cast(object, data),
             f"{op.id}: expected a page ({{data, page, pageCount, ...}}) or a list, got {type(cast(object, data)).__name__}",
         )
-    items = _structure(op, response, envelope["data"], List[op.result], strict)
+    items = _structure(op, response, envelope["data"], items_type, strict)
     page, page_count = _page_number(envelope.get("page")), _page_number(envelope.get("pageCount"))
     if strict and (page is None or page_count is None):
         raise APIResponseValidationError(response, envelope, f"{op.id}: the page has no valid page/pageCount")
     return PageData(items, page, page_count, _page_number(envelope.get("total")))
 
 
+@functools.lru_cache(maxsize=None)
 def result_reader(op: Operation[Any], strict: bool) -> Callable[[Response], Any]:
     """A function that reads a 2xx response of `op` into its result.
 
     Operations without a result ignore the body; a JSON `null` is `None`;
-    paginated lists give a `PageData`.
+    paginated lists give a `PageData`. One reader per operation and mode is
+    made and kept.
     """
     if op.result is None:
         return lambda response: None
+    if op.paginated:
+        items_type: Any = List[op.result]
+        return lambda response: _read_page(op, items_type, response, decode_json(response), strict)
 
     def read(response: Response) -> Any:
         data = decode_json(response)
-        if op.paginated:
-            return _read_page(op, response, data, strict)
-        if data is None:
-            return None
-        return _structure(op, response, data, op.result, strict)
+        return None if data is None else _structure(op, response, data, op.result, strict)
 
     return read

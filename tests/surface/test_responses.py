@@ -315,6 +315,28 @@ async def test_a_valid_answer_passes_strict_validation(mode: str, op: Op) -> Non
 
 
 @MODES
+async def test_json_the_standard_library_reads_still_reads(mode: str) -> None:
+    op = next(op for op in OPS if op.id == "roles.retrieve")
+    role = answer_for(op)
+    with_bom = b"\xef\xbb\xbf" + json.dumps(role).encode()
+    assert (await call(mode, op, Answer(200, with_bom))).to_dict() == role
+    not_a_number = json.dumps({**role, "audit": {**role["audit"], "version": float("nan")}}).encode()
+    version = (await call(mode, op, Answer(200, not_a_number))).audit.version
+    assert version != version  # NaN, as the standard library reads it
+
+
+@MODES
+async def test_json_nested_too_deeply_is_a_validation_error(mode: str) -> None:
+    op = next(op for op in OPS if op.id == "roles.retrieve")
+    deep = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(wootiv.APIResponseValidationError, match="Expected a JSON body"):
+        await call(mode, op, Answer(200, deep))
+    with pytest.raises(wootiv.InternalServerError) as info:
+        await call(mode, op, Answer(500, deep), max_retries=0)
+    assert isinstance(info.value.body, str)
+
+
+@MODES
 @op_params(lambda op: op.response_schema is not None and not op.paginated)
 async def test_a_json_null_answer_is_none(mode: str, op: Op) -> None:
     assert await call(mode, op, Answer.json(None, op.status)) is None
