@@ -151,7 +151,7 @@ def compile_model(cls: Type[Model], hook_for: Callable[[Any], Hook]) -> Hook:
         out.lines.append(f"m.{field.name} = v")
     count = f"{len(required)} + present" if optional else str(len(required))
     out.lines += [
-        f"m.extra_fields = {{}} if len(o) == {count} else {{k: x for k, x in o.items() if k not in {known}}}",
+        f"m._extra = None if len(o) == {count} else {{k: x for k, x in o.items() if k not in {known}}}",
         "m._unset = frozenset(unset) if unset else _empty" if optional else "m._unset = _empty",
         "return m",
     ]

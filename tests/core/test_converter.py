@@ -201,6 +201,19 @@ def test_equality_follows_the_data(wire: Dict[str, Any]) -> None:
         hash(first)
 
 
+@given(wire=wire_dicts(models.RoleDto))
+@settings(max_examples=20)
+def test_extra_fields_behave_as_a_dict_of_the_model(wire: Dict[str, Any]) -> None:
+    role = structure(wire, models.RoleDto, strict=True)
+    built = models.RoleDto(**{name: getattr(role, name) for name, _ in role}, extra_fields={})
+    assert role == built and role.extra_fields == {}  # no unknown fields: equal however made
+    role.extra_fields["_id"] = 7  # a dict the model keeps, not a copy
+    assert role._id == 7 and role.to_dict()["_id"] == 7 and dict(role)["_id"] == 7
+    assert role != built and pickle.loads(pickle.dumps(role)) == role
+    role.extra_fields = {}
+    assert role == built and "_id" not in role.to_dict()
+
+
 def test_unknown_attributes_still_raise_attribute_error() -> None:
     role = structure(
         {"id": "r", "assignees": [], "audit": {"date_created": "2026-01-01T00:00:00Z", "date_deleted": "2026-01-01T00:00:00Z", "date_updated": "2026-01-01T00:00:00Z", "version": 1}, "description": "d", "name": "n", "color": "red"},
