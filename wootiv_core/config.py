@@ -46,7 +46,14 @@ class ClientConfig:
     strict: bool = False
     user_agent: str = "Wootiv/Python"
 
+    #: `base_url` without a trailing slash, and the `Authorization` header
+    #: value: worked out once here rather than on every request.
+    api_root: str = attrs.field(init=False, repr=False, eq=False)
+    authorization: str = attrs.field(init=False, repr=False, eq=False)
+
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "api_root", self.base_url.rstrip("/"))
+        object.__setattr__(self, "authorization", f"Bearer {self.api_key}")
         check_header("Authorization", self.api_key)
         for name, value in self.default_headers.items():
             check_header(name, value)

@@ -77,11 +77,6 @@ def _label(call: Call[Any], param: Param) -> str:
     return f"{call.op.id}({param.python}=)"
 
 
-def _timeout(call: Call[Any], config: ClientConfig) -> Timeout:
-    given = call.options.timeout
-    return config.timeout if given is NOT_GIVEN else Timeout.coerce(given)
-
-
 def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = None) -> Request:
     """The request for `call`, with the client's settings applied.
 
@@ -130,7 +125,7 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
     if options.extra_body:
         json_body.update(options.extra_body)
 
-    url = config.base_url.rstrip("/") + (render_path(op.path, path_values) if path_values else op.path)
+    url = config.api_root + (render_path(op.path, path_values) if path_values else op.path)
     query_string = encode_query(query.items()) if query else ""
     if query_string:
         url = f"{url}?{query_string}"
@@ -138,7 +133,7 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
     headers: Dict[str, str] = {
         "Accept": op.accept,
         "User-Agent": config.user_agent,
-        "Authorization": f"Bearer {config.api_key}",
+        "Authorization": config.authorization,
     }
     content: Body = b""
     if op.body == "multipart":
@@ -152,7 +147,8 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
         headers["Idempotency-Key"] = nonce
     if config.default_headers or options.extra_headers:
         headers = _override_headers(headers, config.default_headers, options.extra_headers or {})
-    return Request(op.method, url, headers, content, _timeout(call, config))
+    timeout = config.timeout if options.timeout is NOT_GIVEN else Timeout.coerce(options.timeout)
+    return Request(op.method, url, headers, content, timeout)
 
 
 def _override_headers(
