@@ -27,7 +27,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from .model import BOOKKEEPING, Model, wire_name
 from .model_compiler import compile_model
 
-__all__ = ["ShapeError", "structure", "parse_datetime"]
+__all__ = ["ShapeError", "structure", "structurer", "parse_datetime"]
 
 T = TypeVar("T")
 
@@ -200,22 +200,35 @@ def _lenient(value: Any, tp: Any) -> Any:
     return value
 
 
+def structurer(tp: Any, *, strict: bool) -> Callable[[Any], Any]:
+    """A function turning decoded JSON into an instance of `tp` (see `structure`).
+
+    The fast hook for `tp` is looked up once, so a reader made per operation
+    pays for the lookup once rather than on every answer.
+    """
+    fast = _fast.get_structure_hook(tp)
+
+    def convert(value: Any) -> Any:
+        try:
+            return fast(value, tp)
+        except Exception as error:  # noqa: BLE001 - cattrs raises many kinds
+            if not strict:
+                return _lenient(value, tp)
+            try:
+                # The fast path leaves a few rare spellings (a lower-case `z`
+                # zone) to this one, so an answer it accepts is a valid answer.
+                return _detailed.structure(value, tp)
+            except Exception as detailed:  # noqa: BLE001
+                raise ShapeError(_describe(detailed)) from error
+
+    return convert
+
+
 def structure(value: Any, tp: Type[T], *, strict: bool) -> T:
     """`value` (decoded JSON) as an instance of `tp`.
 
     Strict: raise `ShapeError` naming the offending fields. Lenient: never
     raise; keep what does not fit as it came.
     """
-    try:
-        return _fast.structure(value, tp)
-    except Exception as error:  # noqa: BLE001 - cattrs raises many kinds
-        if not strict:
-            result: T = _lenient(value, tp)
-            return result
-        try:
-            # The fast path leaves a few rare spellings (a lower-case `z` zone)
-            # to this one, so an answer it accepts is a valid answer.
-            result = _detailed.structure(value, tp)
-        except Exception as detailed:  # noqa: BLE001
-            raise ShapeError(_describe(detailed)) from error
-        return result
+    result: T = structurer(tp, strict=strict)(value)
+    return result

@@ -6,7 +6,7 @@ import functools
 import math
 from typing import Any, Callable, Dict, List, Optional, cast, get_args, get_origin
 
-from .converter import ShapeError, structure
+from .converter import ShapeError, structurer
 from .errors import APIResponseValidationError
 from .http import Response
 from .json_decoding import loads
@@ -41,13 +41,22 @@ def _type_name(tp: Any) -> str:
     return f"{base}[{', '.join(_type_name(arg) for arg in args)}]"
 
 
-def _structure(op: Operation[Any], response: Response, value: Any, tp: Any, strict: bool) -> Any:
-    try:
-        return structure(value, tp, strict=strict)
-    except ShapeError as exc:
-        raise APIResponseValidationError(
-            response, value, f"{op.id}: the answer does not match {_type_name(tp)}: {exc}"
-        ) from exc
+Convert = Callable[[Response, Any], Any]
+
+
+def _converter(op: Operation[Any], tp: Any, strict: bool) -> Convert:
+    """Structures decoded JSON as `tp`, a mismatch being the documented error."""
+    convert = structurer(tp, strict=strict)
+
+    def checked(response: Response, value: Any) -> Any:
+        try:
+            return convert(value)
+        except ShapeError as exc:
+            raise APIResponseValidationError(
+                response, value, f"{op.id}: the answer does not match {_type_name(tp)}: {exc}"
+            ) from exc
+
+    return checked
 
 
 def _page_number(value: Any) -> Optional[int]:
@@ -58,9 +67,9 @@ def _page_number(value: Any) -> Optional[int]:
     return int(value)
 
 
-def _read_page(op: Operation[Any], items_type: Any, response: Response, data: Any, strict: bool) -> PageData[Any]:
+def _read_page(op: Operation[Any], convert: Convert, response: Response, data: Any, strict: bool) -> PageData[Any]:
     if isinstance(data, list):
-        items: List[Any] = _structure(op, response, data, items_type, strict)
+        items: List[Any] = convert(response, data)
         return PageData(items, None, None, None)
     envelope = cast(Dict[str, Any], data) if isinstance(data, dict) else None
     if envelope is None or not isinstance(envelope.get("data"), list):
@@ -69,7 +78,7 @@ def _read_page(op: Operation[Any], items_type: Any, response: Response, data: An
             cast(object, data),
             f"{op.id}: expected a page ({{data, page, pageCount, ...}}) or a list, got {type(cast(object, data)).__name__}",
         )
-    items = _structure(op, response, envelope["data"], items_type, strict)
+    items = convert(response, envelope["data"])
     page, page_count = _page_number(envelope.get("page")), _page_number(envelope.get("pageCount"))
     if strict and (page is None or page_count is None):
         raise APIResponseValidationError(response, envelope, f"{op.id}: the page has no valid page/pageCount")
@@ -87,11 +96,12 @@ def result_reader(op: Operation[Any], strict: bool) -> Callable[[Response], Any]
     if op.result is None:
         return lambda response: None
     if op.paginated:
-        items_type: Any = List[op.result]
-        return lambda response: _read_page(op, items_type, response, decode_json(response), strict)
+        items = _converter(op, List[op.result], strict)
+        return lambda response: _read_page(op, items, response, decode_json(response), strict)
+    convert = _converter(op, op.result, strict)
 
     def read(response: Response) -> Any:
         data = decode_json(response)
-        return None if data is None else _structure(op, response, data, op.result, strict)
+        return None if data is None else convert(response, data)
 
     return read
