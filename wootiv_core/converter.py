@@ -1,9 +1,10 @@
 """Turning decoded JSON into models, strictly or leniently.
 
-One converter serves the whole SDK. Structuring first runs cattrs' compiled
-hooks, which check types properly (a string is not a list of characters, a
-number is not a string); that is the fast path every well-formed answer
-takes. When it fails:
+One converter serves the whole SDK. Structuring first runs the fast path:
+cattrs' dispatch with a straight-line function per model
+(`model_compiler`), which checks types properly (a string is not a list of
+characters, a number is not a string). Every well-formed answer takes it.
+When it fails:
 
 * in strict mode, the detailed cattrs converter runs once more to say which
   field is wrong, and `ShapeError` carries that message;
@@ -24,7 +25,7 @@ import cattrs
 from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
-from .model import BOOKKEEPING, Model, wire_name
+from .model import BOOKKEEPING, Model, is_model_class, read_iso, wire_name
 from .model_compiler import compile_model
 
 __all__ = ["ShapeError", "structure", "structurer", "parse_datetime"]
@@ -42,19 +43,11 @@ class ShapeError(ValueError):
     """Decoded JSON does not have the shape a type requires."""
 
 
-def _from_iso(text: str) -> _dt.datetime:
-    # RFC 3339 allows a lower-case `z`, which `fromisoformat` does not read;
-    # before 3.11 it reads no `Z` either.
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    return _dt.datetime.fromisoformat(text)
-
-
 def parse_datetime(value: Any, _: Any = None) -> _dt.datetime:
     """An aware datetime from an ISO 8601 string (a `Z` or `z` suffix is UTC; no zone is UTC)."""
     if type(value) is not str:
         raise TypeError(f"expected an ISO 8601 date-time string, got {type(value).__name__}")
-    parsed = _from_iso(value)
+    parsed = read_iso(value)
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=_dt.timezone.utc)
 
 
@@ -77,10 +70,6 @@ def _number(value: Any, _: Any) -> float:
 
 def _is_list(tp: Any) -> bool:
     return get_origin(tp) in (list, List)
-
-
-def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, Model) and tp is not Model
 
 
 def _build(detailed: bool) -> cattrs.Converter:
@@ -143,7 +132,7 @@ def _build(detailed: bool) -> cattrs.Converter:
     def compiled_hook(cls: Type[Model]) -> Callable[[Any, Any], Model]:
         return compile_model(cls, conv.get_structure_hook)
 
-    conv.register_structure_hook_factory(_is_model, model_hook if detailed else compiled_hook)
+    conv.register_structure_hook_factory(is_model_class, model_hook if detailed else compiled_hook)
     return conv
 
 
@@ -163,7 +152,7 @@ def _lenient(value: Any, tp: Any) -> Any:
         return _fast.structure(value, tp)
     except Exception:  # noqa: BLE001 - any failure means "rebuild by hand"
         pass
-    if _is_model(tp) and type(value) is dict:
+    if is_model_class(tp) and type(value) is dict:
         data = cast(Dict[str, Any], value)
         kwargs: Dict[str, Any] = {}
         known: set[str] = set()
@@ -195,7 +184,7 @@ def _lenient(value: Any, tp: Any) -> Any:
         # No member fits exactly: rebuild as the first model or list member of the
         # right JSON kind, so a broken `Optional[Model]` is still a model.
         for option in options:
-            if (_is_model(option) and type(value) is dict) or (_is_list(option) and type(value) is list):
+            if (is_model_class(option) and type(value) is dict) or (_is_list(option) and type(value) is list):
                 return _lenient(value, option)
     return value
 

@@ -15,7 +15,7 @@ from typing import Any, Dict, FrozenSet, Iterator, Optional, Sequence, Tuple, ca
 
 import attrs
 
-__all__ = ["Model", "wire_name", "plain", "BOOKKEEPING"]
+__all__ = ["Model", "wire_name", "plain", "BOOKKEEPING", "is_model_class", "read_iso"]
 
 #: Model attributes that hold no API data.
 BOOKKEEPING = frozenset({"_extra", "_unset"})
@@ -26,6 +26,17 @@ def wire_name(field: "attrs.Attribute[Any]") -> str:
     """The JSON name of a model field."""
     name: str = field.metadata.get("wire", field.name)
     return name
+
+
+def read_iso(text: str) -> _dt.datetime:
+    """The datetime an ISO 8601 string names, as `fromisoformat` reads it.
+
+    RFC 3339 allows a lower-case `z`, which `fromisoformat` does not read;
+    before 3.11 it reads no `Z` either, so both become `+00:00` first.
+    """
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    return _dt.datetime.fromisoformat(text)
 
 
 def plain(value: Any, use_api_names: bool = True) -> Any:
@@ -114,3 +125,8 @@ class Model:
     def to_json(self, *, indent: Optional[int] = 2, use_api_names: bool = True) -> str:
         """The model as JSON text (see `to_dict`)."""
         return json.dumps(self.to_dict(use_api_names=use_api_names), indent=indent)
+
+
+def is_model_class(tp: Any) -> bool:
+    """Whether `tp` is one of the API's model classes (a `Model` subclass)."""
+    return isinstance(tp, type) and issubclass(tp, Model) and tp is not Model

@@ -22,23 +22,16 @@ from typing import Any, Callable, Dict, List, Optional, Type, Union, cast, get_a
 
 import attrs
 
-from .model import BOOKKEEPING, Model, wire_name
+from .model import BOOKKEEPING, Model, is_model_class, read_iso, wire_name
 
 __all__ = ["compile_model", "Hook"]
 
 Hook = Callable[[Any, Any], Any]
 
-# Python 3.11 reads a trailing `Z` itself; before that the converter's own
-# parser (which rewrites it) is the one to call. A lower-case `z`, which only
-# that parser reads, sends 3.11 down the slow path, which gives the same value.
-if sys.version_info >= (3, 11):
-    _from_iso: Callable[[str], _dt.datetime] = _dt.datetime.fromisoformat
-else:  # pragma: no cover - exercised only on older interpreters
-
-    def _from_iso(text: str) -> _dt.datetime:
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        return _dt.datetime.fromisoformat(text)
+# Python 3.11 reads a trailing `Z` itself; before that `read_iso` (which
+# rewrites it) is the one to call. A lower-case `z`, which only `read_iso`
+# reads, sends 3.11 down the slow path, which gives the same value.
+_from_iso: Callable[[str], _dt.datetime] = _dt.datetime.fromisoformat if sys.version_info >= (3, 11) else read_iso
 
 
 _INLINE_CHECKS = {
@@ -56,10 +49,6 @@ _INLINE_CHECKS = {
         "if v.tzinfo is None: v = v.replace(tzinfo=_utc)",
     ],
 }
-
-
-def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, Model) and tp is not Model
 
 
 def _optional_of(tp: Any) -> Optional[Any]:
@@ -95,14 +84,14 @@ class _Writer:
     def convert(self, tp: Any, indent: str) -> None:
         """Lines that check `v` against `tp` and leave the converted value in `v`."""
         inner = _optional_of(tp)
-        if inner is not None and (inner in _INLINE_CHECKS or _is_model(inner)):
+        if inner is not None and (inner in _INLINE_CHECKS or is_model_class(inner)):
             self.lines.append(f"{indent}if v is not None:")
             self.convert(inner, indent + "    ")
         elif tp in _INLINE_CHECKS:
             self.lines.extend(indent + line for line in _INLINE_CHECKS[tp])
-        elif _is_model(tp):
+        elif is_model_class(tp):
             self.lines.append(f"{indent}v = {self.name(self.hook_for(tp))}(v, None)")
-        elif get_origin(tp) in (list, List) and _is_model(get_args(tp)[0]):
+        elif get_origin(tp) in (list, List) and is_model_class(get_args(tp)[0]):
             item = self.name(self.hook_for(get_args(tp)[0]))
             self.lines.append(f"{indent}if type(v) is not list: raise TypeError(_what)")
             self.lines.append(f"{indent}v = [{item}(x, None) for x in v]")
