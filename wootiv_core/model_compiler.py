@@ -5,8 +5,10 @@ class's `__init__`; for a page of a hundred records those calls are most of
 the SDK's cost. For each model this module writes one function that checks
 and converts every field inline — `str`, `int`, `float`, `bool`, date-times,
 nested models, lists of models, and `Optional` of any of these — and fills
-the object's slots directly. Fields of any other type (literals, free-form
-objects, nested lists) go through the converter's own hook.
+the object's slots directly. Nested models are written into their parent's
+function, so a record with its sub-records is read by one call. Fields of
+any other type (literals, free-form objects, nested lists) go through the
+converter's own hook.
 
 A value that does not fit raises, and `converter.structure` then takes its
 slower path, which explains the mismatch (strict) or keeps what fits
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import sys
-from typing import Any, Callable, Dict, List, Optional, Type, Union, cast, get_args, get_origin
+from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union, cast, get_args, get_origin
 
 import attrs
 
@@ -34,21 +36,28 @@ Hook = Callable[[Any, Any], Any]
 _from_iso: Callable[[str], _dt.datetime] = _dt.datetime.fromisoformat if sys.version_info >= (3, 11) else read_iso
 
 
+# Each entry checks and converts the value in the variable named `{v}`;
+# `{what}` names the message of the error raised.
+# Date-times need no type check of their own: `fromisoformat` refuses
+# anything that is not a string.
 _INLINE_CHECKS = {
-    str: ["if type(v) is not str: raise TypeError(_what)"],
-    int: ["if type(v) is not int: raise TypeError(_what)"],
-    bool: ["if type(v) is not bool: raise TypeError(_what)"],
+    str: ["if type({v}) is not str: raise TypeError({what})"],
+    int: ["if type({v}) is not int: raise TypeError({what})"],
+    bool: ["if type({v}) is not bool: raise TypeError({what})"],
     float: [
-        "if type(v) is not float:",
-        "    if type(v) is not int: raise TypeError(_what)",
-        "    v = float(v)",
+        "if type({v}) is not float:",
+        "    if type({v}) is not int: raise TypeError({what})",
+        "    {v} = float({v})",
     ],
     _dt.datetime: [
-        "if type(v) is not str: raise TypeError(_what)",
-        "v = _from_iso(v)",
-        "if v.tzinfo is None: v = v.replace(tzinfo=_utc)",
+        "{v} = _from_iso({v})",
+        "if {v}.tzinfo is None: {v} = {v}.replace(tzinfo=_utc)",
     ],
 }
+
+#: How many models deep nested models are written into their parent's
+#: function; deeper ones, and a model inside itself, are called instead.
+_INLINE_DEPTH = 4
 
 
 def _optional_of(tp: Any) -> Optional[Any]:
@@ -60,15 +69,31 @@ def _optional_of(tp: Any) -> Optional[Any]:
     return None
 
 
-class _Writer:
-    """Collects the lines of one function and the names its code refers to."""
+def _list_of_model(tp: Any) -> Optional[Type[Model]]:
+    """`M` for `List[M]` where `M` is a model, else `None`."""
+    if get_origin(tp) in (list, List) and is_model_class(get_args(tp)[0]):
+        item: Type[Model] = get_args(tp)[0]
+        return item
+    return None
 
-    def __init__(self, cls: Type[Model], hook_for: Callable[[Any], Hook]) -> None:
+
+_ABSENT = object()
+# `attrs.Factory` is a class at run time, typed as a function.
+_FACTORY = cast(type, attrs.Factory)
+
+
+class _Writer:
+    """Collects the lines of one function and the names its code refers to.
+
+    The object being read at nesting depth `d` is in `o{d}`, the model being
+    filled in `m{d}` and the current field's value in `v{d}`: a nested model
+    written inline reads `o{d+1}` while its parent's variables stay intact.
+    """
+
+    def __init__(self, hook_for: Callable[[Any], Hook]) -> None:
         self.hook_for = hook_for
         self.names: Dict[str, Any] = {
             "_new": object.__new__,
-            "_cls": cls,
-            "_what": f"not a well-formed {cls.__name__}",
             "_from_iso": _from_iso,
             "_utc": _dt.timezone.utc,
             "_absent": _ABSENT,
@@ -81,72 +106,96 @@ class _Writer:
         self.names[key] = value
         return key
 
-    def convert(self, tp: Any, indent: str) -> None:
-        """Lines that check `v` against `tp` and leave the converted value in `v`."""
+    def emit(self, indent: str, *lines: str) -> None:
+        self.lines.extend(indent + line for line in lines)
+
+    def inlined(self, cls: Type[Model], chain: Tuple[Type[Model], ...]) -> bool:
+        return cls not in chain and len(chain) < _INLINE_DEPTH
+
+    def model(self, cls: Type[Model], chain: Tuple[Type[Model], ...], indent: str) -> None:
+        """Lines that read the dict in `o{d}` into a new `cls` in `m{d}`."""
+        d = len(chain)
+        chain += (cls,)
+        o, m, v, what = f"o{d}", f"m{d}", f"v{d}", self.name(f"not a well-formed {cls.__name__}")
+        attrs.resolve_types(cls)
+        fields = [field for field in attrs.fields(cls) if field.name not in BOOKKEEPING]
+        required = [field for field in fields if field.default is attrs.NOTHING]
+        optional = [field for field in fields if field.default is not attrs.NOTHING]
+        known = self.name(frozenset(wire_name(field) for field in fields))
+        if not fields:
+            # Otherwise reading the first field (`o[...]` or `o.get`) already
+            # fails for anything that is not a dict.
+            self.emit(indent, f"if type({o}) is not dict: raise TypeError({what})")
+        self.emit(indent, f"{m} = _new({self.name(cls)})")
+        if optional:
+            self.emit(indent, f"present{d} = 0", f"unset{d} = []")
+        for field in fields:
+            key = repr(wire_name(field))
+            if field.default is attrs.NOTHING:
+                self.emit(indent, f"{v} = {o}[{key}]")
+                self.convert(field.type, chain, indent, what)
+            else:
+                default = field.default
+                fill = f"{self.name(default.factory)}()" if isinstance(default, _FACTORY) else self.name(default)
+                self.emit(
+                    indent,
+                    f"{v} = {o}.get({key}, _absent)",
+                    f"if {v} is _absent:",
+                    f"    {v} = {fill}",
+                    f"    unset{d}.append({field.name!r})",
+                    "else:",
+                    f"    present{d} += 1",
+                )
+                self.convert(field.type, chain, indent + "    ", what)
+            self.emit(indent, f"{m}.{field.name} = {v}")
+        count = f"{len(required)} + present{d}" if optional else str(len(required))
+        self.emit(
+            indent,
+            f"{m}._extra = None if len({o}) == {count} else {{k: x for k, x in {o}.items() if k not in {known}}}",
+            f"{m}._unset = frozenset(unset{d}) if unset{d} else _empty" if optional else f"{m}._unset = _empty",
+        )
+
+    def convert(self, tp: Any, chain: Tuple[Type[Model], ...], indent: str, what: str) -> None:
+        """Lines that check `v{d}` against `tp` and leave the converted value in it."""
+        d = len(chain) - 1
+        v = f"v{d}"
         inner = _optional_of(tp)
+        item = _list_of_model(tp)
         if inner is not None and (inner in _INLINE_CHECKS or is_model_class(inner)):
-            self.lines.append(f"{indent}if v is not None:")
-            self.convert(inner, indent + "    ")
+            self.emit(indent, f"if {v} is not None:")
+            self.convert(inner, chain, indent + "    ", what)
         elif tp in _INLINE_CHECKS:
-            self.lines.extend(indent + line for line in _INLINE_CHECKS[tp])
+            self.emit(indent, *(line.format(v=v, what=what) for line in _INLINE_CHECKS[tp]))
+        elif is_model_class(tp) and self.inlined(tp, chain):
+            self.emit(indent, f"o{d + 1} = {v}")
+            self.model(tp, chain, indent)
+            self.emit(indent, f"{v} = m{d + 1}")
+        elif item is not None and self.inlined(item, chain):
+            self.emit(indent, f"if type({v}) is not list: raise TypeError({what})", f"items{d} = []")
+            self.emit(indent, f"for o{d + 1} in {v}:")
+            self.model(item, chain, indent + "    ")
+            self.emit(indent, f"    items{d}.append(m{d + 1})", f"{v} = items{d}")
         elif is_model_class(tp):
-            self.lines.append(f"{indent}v = {self.name(self.hook_for(tp))}(v, None)")
-        elif get_origin(tp) in (list, List) and is_model_class(get_args(tp)[0]):
-            item = self.name(self.hook_for(get_args(tp)[0]))
-            self.lines.append(f"{indent}if type(v) is not list: raise TypeError(_what)")
-            self.lines.append(f"{indent}v = [{item}(x, None) for x in v]")
+            self.emit(indent, f"{v} = {self.name(self.hook_for(tp))}({v}, None)")
+        elif item is not None:
+            hook = self.name(self.hook_for(item))
+            self.emit(indent, f"if type({v}) is not list: raise TypeError({what})", f"{v} = [{hook}(x, None) for x in {v}]")
         else:
-            self.lines.append(f"{indent}v = {self.name(self.hook_for(tp))}(v, {self.name(tp)})")
-
-
-_ABSENT = object()
-# `attrs.Factory` is a class at run time, typed as a function.
-_FACTORY = cast(type, attrs.Factory)
+            self.emit(indent, f"{v} = {self.name(self.hook_for(tp))}({v}, {self.name(tp)})")
 
 
 def compile_model(cls: Type[Model], hook_for: Callable[[Any], Hook]) -> Hook:
     """The fast structuring function of `cls` (see the module docstring).
 
     `hook_for(tp)` gives the converter's hook for a field type this module
-    does not check inline; nested models are asked for through it too, so
-    that each model is compiled once.
+    does not check inline; a model nested too deep to write inline is asked
+    for through it too, so that it is compiled once, as its own function.
     """
-    attrs.resolve_types(cls)
-    fields = [field for field in attrs.fields(cls) if field.name not in BOOKKEEPING]
-    required = [field for field in fields if field.default is attrs.NOTHING]
-    optional = [field for field in fields if field.default is not attrs.NOTHING]
-    out = _Writer(cls, hook_for)
-    known = out.name(frozenset(wire_name(field) for field in fields))
-    out.lines += ["if type(o) is not dict: raise TypeError(_what)", "m = _new(_cls)"]
-    if optional:
-        out.lines += ["present = 0", "unset = []"]
-    for field in fields:
-        key = repr(wire_name(field))
-        if field.default is attrs.NOTHING:
-            out.lines.append(f"v = o[{key}]")
-            out.convert(field.type, "")
-        else:
-            default = field.default
-            fill = f"{out.name(default.factory)}()" if isinstance(default, _FACTORY) else out.name(default)
-            out.lines += [
-                f"v = o.get({key}, _absent)",
-                "if v is _absent:",
-                f"    v = {fill}",
-                f"    unset.append({field.name!r})",
-                "else:",
-                "    present += 1",
-            ]
-            out.convert(field.type, "    ")
-        out.lines.append(f"m.{field.name} = v")
-    count = f"{len(required)} + present" if optional else str(len(required))
-    out.lines += [
-        f"m._extra = None if len(o) == {count} else {{k: x for k, x in o.items() if k not in {known}}}",
-        "m._unset = frozenset(unset) if unset else _empty" if optional else "m._unset = _empty",
-        "return m",
-    ]
-    source = f"def structure_{cls.__name__}(o, _):\n" + "".join(f"    {line}\n" for line in out.lines)
+    out = _Writer(hook_for)
+    out.model(cls, (), "")
+    out.lines.append("return m0")
+    source = f"def structure_{cls.__name__}(o0, _):\n" + "".join(f"    {line}\n" for line in out.lines)
     namespace: Dict[str, Any] = dict(out.names)
     exec(compile(source, f"<wootiv structure {cls.__qualname__}>", "exec"), namespace)
     function: Hook = namespace[f"structure_{cls.__name__}"]
     return function
-

@@ -9,7 +9,7 @@ cattrs gives one, so does the fast path.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Type
+from typing import Any, Dict, List, Type, cast, get_args
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -34,19 +34,51 @@ def outcome(converter: Any, value: Any, cls: Type[Model]) -> Any:
 near_misses = st.sampled_from(["12", "1.5", "", True, False, 0, 1.5, None, [], {}, ["x"], "2026-01-02T03:04:05Z", "2026-01-02"])
 
 
-@st.composite
-def perturbed(draw: st.DrawFn, cls: Type[Model]) -> Dict[str, Any]:
-    """A valid wire dict of `cls`, then maybe a field dropped, retyped or an unknown one added."""
-    wire = dict(draw(wire_dicts(cls)))
+def nested_model(tp: Any) -> Any:
+    """The model inside `tp` (a model, a list of models, or `Optional` of either), else `None`."""
+    for candidate in (tp, *get_args(tp), *(arg for inner in get_args(tp) for arg in get_args(inner))):
+        if isinstance(candidate, type) and issubclass(candidate, Model):
+            return candidate
+    return None
+
+
+def perturb(draw: st.DrawFn, wire: Dict[str, Any], cls: Type[Model]) -> Dict[str, Any]:
+    """`wire` maybe with a field dropped, retyped or an unknown one added, here or in a nested record.
+
+    Nested records are read inside their parent's compiled function, so a
+    fault deep inside one must be found as surely as one at the top.
+    """
+    wire = dict(wire)
     names = [wire_name(field) for field in fields_of(cls)]
-    change = draw(st.sampled_from(["none", "drop", "retype", "add"]))
+    nested = {
+        wire_name(field): nested_model(field.type)
+        for field in fields_of(cls)
+        if nested_model(field.type) is not None and wire.get(wire_name(field)) not in (None, [])
+    }
+    change = draw(st.sampled_from(["none", "drop", "retype", "add", "inside"]))
     if change == "drop" and wire:
         del wire[draw(st.sampled_from(sorted(wire)))]
     elif change == "retype":
         wire[draw(st.sampled_from(names))] = draw(near_misses | json_values)
     elif change == "add":
         wire[draw(st.text(min_size=1, max_size=6).filter(lambda key: key not in names))] = draw(json_values)
+    elif change == "inside" and nested:
+        key = draw(st.sampled_from(sorted(nested)))
+        value = wire[key]
+        if isinstance(value, list):
+            items = list(cast(List[Dict[str, Any]], value))
+            index = draw(st.integers(0, len(items) - 1))
+            items[index] = perturb(draw, items[index], nested[key])
+            wire[key] = items
+        else:
+            wire[key] = perturb(draw, value, nested[key])
     return wire
+
+
+@st.composite
+def perturbed(draw: st.DrawFn, cls: Type[Model]) -> Dict[str, Any]:
+    """A valid wire dict of `cls`, then maybe changed by `perturb`."""
+    return perturb(draw, draw(wire_dicts(cls)), cls)
 
 
 @pytest.mark.parametrize("cls", MODELS, ids=lambda cls: cls.__name__)
