@@ -8,7 +8,11 @@ object and for a 100-item page (parsing into models included), throughput
 at 32 concurrent async calls (higher is better) and its SDK/raw ratio, and
 the time `import wootiv` takes.
 
-    python bench/run.py [--rounds 5] [--calls 1000]
+A ratio is the median over rounds of the SDK/raw ratio of each round's
+back-to-back pair. Each driver is measured in a fresh interpreter of its
+own, as its users run it (see docs/performance.md for why).
+
+    python bench/run.py [--rounds 11] [--calls 500]
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List
+from typing import Any, Awaitable, Callable, List
 
 import aiohttp
 import httpx
@@ -55,47 +59,55 @@ def timed(fn: Callable[[], Any], calls: int) -> float:
     return (time.perf_counter() - started) / calls
 
 
-def rounds_of(pairs: Dict[str, Callable[[], float]], rounds: int) -> Dict[str, float]:
-    """Median of each measurement over `rounds`, alternating between them."""
-    samples: Dict[str, List[float]] = {name: [] for name in pairs}
-    for _ in range(rounds):
-        for name, measure in pairs.items():
-            samples[name].append(measure())
-    return {name: statistics.median(values) for name, values in samples.items()}
+def summary(raw: List[float], sdk: List[float]) -> "tuple[float, float, float]":
+    """Median raw and SDK figures, and the median of the per-round SDK/raw ratios.
+
+    Each round's two figures were taken back to back, so their ratio sees
+    the same machine; the median of those ratios shrugs off a round that a
+    burst of other work disturbed, which a ratio of two medians does not.
+    """
+    ratios = [s / r for r, s in zip(raw, sdk)]
+    return statistics.median(raw), statistics.median(sdk), statistics.median(ratios)
 
 
-def sync_benchmarks(url: str, rounds: int, calls: int) -> List[str]:
+def alternate(raw: Callable[[], float], sdk: Callable[[], float], rounds: int) -> "tuple[List[float], List[float]]":
+    """`rounds` measurements of each, back to back, the first in each pair taking turns."""
+    raw_samples: List[float] = []
+    sdk_samples: List[float] = []
+    for index in range(rounds):
+        if index % 2:
+            sdk_samples.append(sdk())
+            raw_samples.append(raw())
+        else:
+            raw_samples.append(raw())
+            sdk_samples.append(sdk())
+    return raw_samples, sdk_samples
+
+
+def sync_benchmarks(driver: str, url: str, rounds: int, calls: int) -> List[str]:
+    """One object and a 100-item page, raw `driver` against the SDK over it."""
     lines: List[str] = []
-    http = httpx.Client()
-    session = requests.Session()
-    sdk_httpx = Wootiv(api_key=KEY, base_url=url, max_retries=0)
-    sdk_requests = Wootiv(api_key=KEY, base_url=url, max_retries=0, http_client="requests")
-    for fn in (lambda: http.get(f"{url}/role/r1"), lambda: session.get(f"{url}/role/r1")):
-        timed(fn, 50)  # warm up connections
+    raw_client: Any = httpx.Client() if driver == "httpx" else requests.Session()
+    sdk = Wootiv(api_key=KEY, base_url=url, max_retries=0, http_client=driver)
+    timed(lambda: raw_client.get(f"{url}/role/r1"), 50)  # warm up the connection
     cases = {
-        "one object": (f"{url}/role/role-1", lambda c: c.roles.retrieve("role-1")),
-        "100-item page": (f"{url}/role?limit=100", lambda c: c.roles.list(limit=100).data),
+        "one object": (f"{url}/role/role-1", lambda: sdk.roles.retrieve("role-1")),
+        "100-item page": (f"{url}/role?limit=100", lambda: sdk.roles.list(limit=100).data),
     }
     for label, (raw_url, sdk_call) in cases.items():
         n = calls if label == "one object" else max(calls // 5, 50)
-        result = rounds_of(
-            {
-                "httpx raw": lambda: timed(lambda: http.get(raw_url, headers=HEADERS).json(), n),
-                "httpx sdk": lambda: timed(lambda: sdk_call(sdk_httpx), n),
-                "requests raw": lambda: timed(lambda: session.get(raw_url, headers=HEADERS).json(), n),
-                "requests sdk": lambda: timed(lambda: sdk_call(sdk_requests), n),
-            },
-            rounds,
-        )
-        for driver in ("httpx", "requests"):
-            raw, sdk = result[f"{driver} raw"], result[f"{driver} sdk"]
-            lines.append(
-                f"{label:14} {driver:12} raw {raw * 1e6:8.0f} us/call   sdk {sdk * 1e6:8.0f} us/call   ratio {sdk / raw:5.2f}"
+        raw, sdk_time, ratio = summary(
+            *alternate(
+                lambda: timed(lambda: raw_client.get(raw_url, headers=HEADERS).json(), n),
+                lambda: timed(sdk_call, n),
+                rounds,
             )
-    http.close()
-    session.close()
-    sdk_httpx.close()
-    sdk_requests.close()
+        )
+        lines.append(
+            f"{label:14} {driver:12} raw {raw * 1e6:8.0f} us/call   sdk {sdk_time * 1e6:8.0f} us/call   ratio {ratio:5.2f}"
+        )
+    raw_client.close()
+    sdk.close()
     return lines
 
 
@@ -111,46 +123,46 @@ async def throughput(call: Callable[[], Awaitable[Any]], total: int, concurrency
     return total / (time.perf_counter() - started)
 
 
-async def async_benchmarks(url: str, rounds: int, calls: int, concurrency: int = 32) -> List[str]:
-    lines: List[str] = []
-    connector = aiohttp.TCPConnector(limit=100)
-    raw_aiohttp = aiohttp.ClientSession(connector=connector)
-    raw_httpx = httpx.AsyncClient(limits=httpx.Limits(max_connections=100, max_keepalive_connections=20))
-    sdk_aiohttp = AsyncWootiv(api_key=KEY, base_url=url, max_retries=0, http_client="aiohttp")
-    sdk_httpx = AsyncWootiv(api_key=KEY, base_url=url, max_retries=0)
+async def async_benchmarks(driver: str, url: str, rounds: int, calls: int, concurrency: int = 32) -> List[str]:
+    """Throughput at `concurrency` concurrent calls, raw `driver` against the SDK over it."""
     target = f"{url}/role/role-1"
+    sdk = AsyncWootiv(api_key=KEY, base_url=url, max_retries=0, http_client=driver)
+    if driver == "aiohttp":
+        raw_aiohttp = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
 
-    async def aiohttp_raw() -> Any:
-        async with raw_aiohttp.get(target, headers=HEADERS) as response:
-            return await response.json()
+        async def raw_call() -> Any:
+            async with raw_aiohttp.get(target, headers=HEADERS) as response:
+                return await response.json()
 
-    async def httpx_raw() -> Any:
-        return (await raw_httpx.get(target, headers=HEADERS)).json()
+        async def close_raw() -> None:
+            await raw_aiohttp.close()
 
-    plans: Dict[str, Callable[[], Awaitable[Any]]] = {
-        "aiohttp raw": aiohttp_raw,
-        "aiohttp sdk": lambda: sdk_aiohttp.roles.retrieve("role-1"),
-        "httpx raw": httpx_raw,
-        "httpx sdk": lambda: sdk_httpx.roles.retrieve("role-1"),
-    }
-    for call in plans.values():
+    else:
+        raw_httpx = httpx.AsyncClient(limits=httpx.Limits(max_connections=100, max_keepalive_connections=20))
+        calls = max(calls // 10, 100)  # raw httpx manages a few hundred calls a second
+
+        async def raw_call() -> Any:
+            return (await raw_httpx.get(target, headers=HEADERS)).json()
+
+        async def close_raw() -> None:
+            await raw_httpx.aclose()
+
+    sdk_call: Callable[[], Awaitable[Any]] = lambda: sdk.roles.retrieve("role-1")
+    for call in (raw_call, sdk_call):
         await throughput(call, 100, concurrency)
-    samples: Dict[str, List[float]] = {name: [] for name in plans}
-    for _ in range(rounds):
-        for name, call in plans.items():
-            n = calls if name.startswith("aiohttp") else max(calls // 5, 100)
-            samples[name].append(await throughput(call, n, concurrency))
-    result = {name: statistics.median(values) for name, values in samples.items()}
-    for driver in ("aiohttp", "httpx"):
-        raw, sdk = result[f"{driver} raw"], result[f"{driver} sdk"]
-        lines.append(
-            f"async x{concurrency:<7} {driver:12} raw {raw:8.0f} calls/s   sdk {sdk:8.0f} calls/s   ratio {sdk / raw:5.2f}"
-        )
-    await raw_aiohttp.close()
-    await raw_httpx.aclose()
-    await sdk_aiohttp.close()
-    await sdk_httpx.close()
-    return lines
+    raw_samples: List[float] = []
+    sdk_samples: List[float] = []
+    for index in range(rounds):
+        pair = [(raw_samples, raw_call), (sdk_samples, sdk_call)]
+        for samples, call in reversed(pair) if index % 2 else pair:
+            samples.append(await throughput(call, calls, concurrency))
+    raw, sdk_rate, ratio = summary(raw_samples, sdk_samples)
+    await close_raw()
+    await sdk.close()
+    label = "httpx" if driver == "httpx" else driver
+    return [
+        f"async x{concurrency:<7} {label:12} raw {raw:8.0f} calls/s   sdk {sdk_rate:8.0f} calls/s   ratio {ratio:5.2f}"
+    ]
 
 
 def import_time(runs: int = 7) -> str:
@@ -159,20 +171,40 @@ def import_time(runs: int = 7) -> str:
     return f"import wootiv  median {statistics.median(times) * 1000:.1f} ms over {runs} fresh interpreters"
 
 
+#: Each runs in its own interpreter: (driver, sync or async).
+SECTIONS = {"httpx": "sync", "requests": "sync", "aiohttp": "async", "httpx-async": "async"}
+
+
+def run_section(section: str, url: str, rounds: int, calls: int) -> List[str]:
+    if SECTIONS[section] == "sync":
+        return sync_benchmarks(section, url, rounds, calls)
+    driver = section.replace("-async", "")
+    return asyncio.run(async_benchmarks(driver, url, rounds, calls * 2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=11)
+    parser.add_argument("--calls", type=int, default=500)
+    parser.add_argument("--section", choices=sorted(SECTIONS), help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.section:
+        print("\n".join(run_section(args.section, args.url, args.rounds, args.calls)))
+        return
     server, url = start_server()
+    lines: List[str] = []
     try:
-        lines = sync_benchmarks(url, args.rounds, args.calls)
-        lines += asyncio.run(async_benchmarks(url, args.rounds, args.calls * 2))
+        for section in SECTIONS:
+            command = [sys.executable, __file__, "--section", section, "--url", url]
+            command += ["--rounds", str(args.rounds), "--calls", str(args.calls)]
+            lines += subprocess.run(command, capture_output=True, text=True, check=True).stdout.splitlines()
         lines.append(import_time())
     finally:
         server.terminate()
         server.wait()
-    print("\n".join(lines))
+    order = ("one object", "100-item page", "async")
+    print("\n".join(sorted(lines, key=lambda line: next((i for i, k in enumerate(order) if line.startswith(k)), len(order)))))
 
 
 if __name__ == "__main__":
