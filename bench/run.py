@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Awaitable, Callable, List
+from typing import Any, Awaitable, Callable, Dict, Iterator, List
 
 import aiohttp
 import httpx
@@ -70,18 +70,10 @@ def summary(raw: List[float], sdk: List[float]) -> "tuple[float, float, float]":
     return statistics.median(raw), statistics.median(sdk), statistics.median(ratios)
 
 
-def alternate(raw: Callable[[], float], sdk: Callable[[], float], rounds: int) -> "tuple[List[float], List[float]]":
-    """`rounds` measurements of each, back to back, the first in each pair taking turns."""
-    raw_samples: List[float] = []
-    sdk_samples: List[float] = []
+def turns(rounds: int) -> Iterator["tuple[str, str]"]:
+    """The order of each round's back-to-back pair: raw first, then the SDK first, and so on."""
     for index in range(rounds):
-        if index % 2:
-            sdk_samples.append(sdk())
-            raw_samples.append(raw())
-        else:
-            raw_samples.append(raw())
-            sdk_samples.append(sdk())
-    return raw_samples, sdk_samples
+        yield ("sdk", "raw") if index % 2 else ("raw", "sdk")
 
 
 def sync_benchmarks(driver: str, url: str, rounds: int, calls: int) -> List[str]:
@@ -96,13 +88,15 @@ def sync_benchmarks(driver: str, url: str, rounds: int, calls: int) -> List[str]
     }
     for label, (raw_url, sdk_call) in cases.items():
         n = calls if label == "one object" else max(calls // 5, 50)
-        raw, sdk_time, ratio = summary(
-            *alternate(
-                lambda: timed(lambda: raw_client.get(raw_url, headers=HEADERS).json(), n),
-                lambda: timed(sdk_call, n),
-                rounds,
-            )
-        )
+        calls_of: Dict[str, Callable[[], Any]] = {
+            "raw": lambda: raw_client.get(raw_url, headers=HEADERS).json(),
+            "sdk": sdk_call,
+        }
+        samples: Dict[str, List[float]] = {"raw": [], "sdk": []}
+        for order in turns(rounds):
+            for name in order:
+                samples[name].append(timed(calls_of[name], n))
+        raw, sdk_time, ratio = summary(samples["raw"], samples["sdk"])
         lines.append(
             f"{label:14} {driver:12} raw {raw * 1e6:8.0f} us/call   sdk {sdk_time * 1e6:8.0f} us/call   ratio {ratio:5.2f}"
         )
@@ -147,21 +141,21 @@ async def async_benchmarks(driver: str, url: str, rounds: int, calls: int, concu
         async def close_raw() -> None:
             await raw_httpx.aclose()
 
-    sdk_call: Callable[[], Awaitable[Any]] = lambda: sdk.roles.retrieve("role-1")
-    for call in (raw_call, sdk_call):
+    calls_of: Dict[str, Callable[[], Awaitable[Any]]] = {
+        "raw": raw_call,
+        "sdk": lambda: sdk.roles.retrieve("role-1"),
+    }
+    for call in calls_of.values():
         await throughput(call, 100, concurrency)
-    raw_samples: List[float] = []
-    sdk_samples: List[float] = []
-    for index in range(rounds):
-        pair = [(raw_samples, raw_call), (sdk_samples, sdk_call)]
-        for samples, call in reversed(pair) if index % 2 else pair:
-            samples.append(await throughput(call, calls, concurrency))
-    raw, sdk_rate, ratio = summary(raw_samples, sdk_samples)
+    samples: Dict[str, List[float]] = {"raw": [], "sdk": []}
+    for order in turns(rounds):
+        for name in order:
+            samples[name].append(await throughput(calls_of[name], calls, concurrency))
+    raw, sdk_rate, ratio = summary(samples["raw"], samples["sdk"])
     await close_raw()
     await sdk.close()
-    label = "httpx" if driver == "httpx" else driver
     return [
-        f"async x{concurrency:<7} {label:12} raw {raw:8.0f} calls/s   sdk {sdk_rate:8.0f} calls/s   ratio {ratio:5.2f}"
+        f"async x{concurrency:<7} {driver:12} raw {raw:8.0f} calls/s   sdk {sdk_rate:8.0f} calls/s   ratio {ratio:5.2f}"
     ]
 
 
@@ -183,7 +177,7 @@ def run_section(section: str, url: str, rounds: int, calls: int) -> List[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--calls", type=int, default=500)
     parser.add_argument("--section", choices=sorted(SECTIONS), help=argparse.SUPPRESS)
@@ -203,8 +197,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
-    order = ("one object", "100-item page", "async")
-    print("\n".join(sorted(lines, key=lambda line: next((i for i, k in enumerate(order) if line.startswith(k)), len(order)))))
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

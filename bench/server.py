@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any, Dict
 
 from aiohttp import web
 
 STAMP = "2026-01-02T03:04:05.000Z"
 
 
-def role(index: int) -> dict:
+def role(index: int) -> Dict[str, Any]:
     return {
         "id": f"role-{index}",
         "assignees": [{"id": f"user-{index}"}],
