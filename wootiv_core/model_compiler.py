@@ -77,6 +77,32 @@ def _list_of_model(tp: Any) -> Optional[Type[Model]]:
     return None
 
 
+def _mentions_model(tp: Any) -> bool:
+    """Whether `tp` is a model or a type built from one (`Dict[str, M]`, ...)."""
+    return is_model_class(tp) or any(_mentions_model(arg) for arg in get_args(tp))
+
+
+class _Later:
+    """A model's hook, looked up on first use rather than while compiling.
+
+    A model may contain itself, directly or through others; asking the
+    converter for its hook while its own function is being written would
+    start writing that function again, without end.
+    """
+
+    __slots__ = ("_hook_for", "_tp", "_hook")
+
+    def __init__(self, hook_for: Callable[[Any], Hook], tp: Any) -> None:
+        self._hook_for = hook_for
+        self._tp = tp
+        self._hook: Optional[Hook] = None
+
+    def __call__(self, value: Any, tp: Any) -> Any:
+        if self._hook is None:
+            self._hook = self._hook_for(self._tp)
+        return self._hook(value, tp)
+
+
 _ABSENT = object()
 # `attrs.Factory` is a class at run time, typed as a function.
 _FACTORY = cast(type, attrs.Factory)
@@ -111,6 +137,10 @@ class _Writer:
 
     def inlined(self, cls: Type[Model], chain: Tuple[Type[Model], ...]) -> bool:
         return cls not in chain and len(chain) < _INLINE_DEPTH
+
+    def hook(self, tp: Any) -> str:
+        """The name of the converter's hook for `tp` in the written code."""
+        return self.name(_Later(self.hook_for, tp) if _mentions_model(tp) else self.hook_for(tp))
 
     def model(self, cls: Type[Model], chain: Tuple[Type[Model], ...], indent: str) -> None:
         """Lines that read the dict in `o{d}` into a new `cls` in `m{d}`."""
@@ -176,20 +206,21 @@ class _Writer:
             self.model(item, chain, indent + "    ")
             self.emit(indent, f"    items{d}.append(m{d + 1})", f"{v} = items{d}")
         elif is_model_class(tp):
-            self.emit(indent, f"{v} = {self.name(self.hook_for(tp))}({v}, None)")
+            self.emit(indent, f"{v} = {self.hook(tp)}({v}, None)")
         elif item is not None:
-            hook = self.name(self.hook_for(item))
+            hook = self.hook(item)
             self.emit(indent, f"if type({v}) is not list: raise TypeError({what})", f"{v} = [{hook}(x, None) for x in {v}]")
         else:
-            self.emit(indent, f"{v} = {self.name(self.hook_for(tp))}({v}, {self.name(tp)})")
+            self.emit(indent, f"{v} = {self.hook(tp)}({v}, {self.name(tp)})")
 
 
 def compile_model(cls: Type[Model], hook_for: Callable[[Any], Hook]) -> Hook:
     """The fast structuring function of `cls` (see the module docstring).
 
     `hook_for(tp)` gives the converter's hook for a field type this module
-    does not check inline; a model nested too deep to write inline is asked
-    for through it too, so that it is compiled once, as its own function.
+    does not check inline. A model nested too deep to write inline, or one
+    inside itself, is read by its own compiled function, asked for through
+    `hook_for` on first use.
     """
     out = _Writer(hook_for)
     out.model(cls, (), "")

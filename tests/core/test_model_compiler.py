@@ -9,14 +9,15 @@ cattrs gives one, so does the fast path.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Type, cast, get_args
+from typing import Any, Dict, List, Optional, Type, cast, get_args
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wootiv_core.api import models
-from wootiv_core.converter import _detailed, _fast, structure  # pyright: ignore[reportPrivateUsage]
+from wootiv_core.converter import ShapeError, _detailed, _fast, structure  # pyright: ignore[reportPrivateUsage]
 from wootiv_core.model import Model
 
 from .test_converter import MODELS, fields_of, json_values, wire_dicts, wire_name
@@ -95,3 +96,64 @@ def test_a_lower_case_zone_is_read_either_way() -> None:
     role = {"id": "r", "assignees": [{"id": "u"}], "audit": audit, "description": "d", "name": "n"}
     assert structure(role, models.RoleDto, strict=True) == structure(role, models.RoleDto, strict=False)
     assert structure(role, models.RoleDto, strict=True).audit.date_created.isoformat() == "2026-01-02T03:04:05+00:00"
+
+
+# No model of the API contains itself or nests deeper than three records, so
+# these stand in for the cases where the compiler calls a nested model's
+# function instead of writing it inline.
+@attrs.define
+class Node(Model):
+    name: str
+    children: List[Node] = attrs.field(factory=list)
+    parent: Optional[Node] = None
+
+
+@attrs.define
+class Level6(Model):
+    label: str
+
+
+@attrs.define
+class Level5(Model):
+    inner: Level6
+
+
+@attrs.define
+class Level4(Model):
+    inner: Level5
+
+
+@attrs.define
+class Level3(Model):
+    inner: Level4
+
+
+@attrs.define
+class Level2(Model):
+    inner: Level3
+
+
+@attrs.define
+class Level1(Model):
+    inner: Level2
+    many: List[Level6]
+
+
+def test_a_model_inside_itself_is_read_through_its_own_function() -> None:
+    tree = {"name": "root", "children": [{"name": "a", "children": [{"name": "a1"}]}, {"name": "b", "parent": {"name": "root"}}]}
+    node = structure(tree, Node, strict=True)
+    assert node.children[0].children[0].name == "a1" and node.children[1].parent == Node("root")
+    assert node == _detailed.structure(tree, Node) and node.children[0]._unset == {"parent"}  # pyright: ignore[reportPrivateUsage]
+    broken = {"name": "root", "children": [{"name": "a", "children": [{"name": 5}]}]}
+    assert outcome(_fast, broken, Node) == outcome(_detailed, broken, Node) == "rejected"
+
+
+def test_records_nested_deeper_than_written_inline_are_read_and_checked() -> None:
+    deep = {"inner": {"inner": {"inner": {"inner": {"inner": {"label": "bottom"}}}}}, "many": [{"label": "x", "more": 1}]}
+    level = structure(deep, Level1, strict=True)
+    assert level.inner.inner.inner.inner.inner.label == "bottom" and level.many[0].extra_fields == {"more": 1}
+    assert outcome(_fast, deep, Level1) == outcome(_detailed, deep, Level1)
+    deep["inner"]["inner"]["inner"]["inner"]["inner"]["label"] = 7
+    with pytest.raises(ShapeError, match="label"):
+        structure(deep, Level1, strict=True)
+    assert structure(deep, Level1, strict=False).inner.inner.inner.inner.inner.label == 7
