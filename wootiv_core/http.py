@@ -2,8 +2,11 @@
 
 The core never touches a socket. It describes what to send as a `Request` and
 reads what came back from a `Response`; a transport adapter does the sending.
-Both are plain immutable values so that the retry machine can resend the same
-request and tests can compare them with `==`.
+Both are plain values that compare with `==`. Nothing changes them once built:
+a retry sends the very same `Request` again, so transports treat both as
+read-only. They are not frozen classes, because building a frozen attrs object
+costs three times as much, which measured about 4% of the SDK's throughput over
+aiohttp at 32 concurrent calls (see docs/performance.md).
 """
 
 from __future__ import annotations
@@ -102,7 +105,7 @@ DEFAULT_TIMEOUT = Timeout(60.0, connect=5.0)
 Body = Union[bytes, Iterable[bytes]]
 
 
-@attrs.frozen
+@attrs.define
 class Request:
     """One HTTP request, fully built: nothing about it is decided later."""
 
@@ -117,7 +120,7 @@ class Request:
         return f"<Request {self.method} {self.url}>"
 
 
-@attrs.frozen
+@attrs.define
 class Response:
     """One HTTP response, read whole.
 

@@ -1,7 +1,8 @@
 """The one-method interface every transport adapter implements.
 
 A transport turns a core `Request` into bytes on the wire and the answer into
-a core `Response`. It knows nothing about Wootiv. Its only failures are
+a core `Response`. It knows nothing about Wootiv and changes nothing in the
+`Request` (a retry sends the same one again). Its only failures are
 `APIConnectionError` and `APITimeoutError` (from `wootiv_core.errors`), with
 the HTTP library's exception chained as the cause.
 """

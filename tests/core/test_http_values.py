@@ -53,8 +53,6 @@ def test_requests_are_values_that_hide_their_headers() -> None:
     one = Request("POST", "http://api.test/role", {"Authorization": "Bearer s3cret"}, b"{}")
     two = Request("POST", "http://api.test/role", {"Authorization": "Bearer s3cret"}, b"{}")
     assert one == two and repr(one) == "<Request POST http://api.test/role>" and "s3cret" not in repr(one)
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        one.url = "http://elsewhere/"  # type: ignore[misc]
     assert pickle.loads(pickle.dumps(one)) == one
 
 
