@@ -38,7 +38,7 @@ _from_iso: Callable[[str], _dt.datetime] = _dt.datetime.fromisoformat if sys.ver
 
 # Each entry checks and converts the value in the variable named `{v}`;
 # `{what}` names the message of the error raised.
-# Date-times need no type check of their own: `fromisoformat` refuses
+# Date-times need no type check of their own: `_from_iso` refuses
 # anything that is not a string.
 _INLINE_CHECKS = {
     str: ["if type({v}) is not str: raise TypeError({what})"],
