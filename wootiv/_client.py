@@ -20,7 +20,7 @@ from typing_extensions import Self
 import attrs
 
 from wootiv_core.config import DEFAULT_ENVIRONMENT, ENVIRONMENTS, ClientConfig
-from wootiv_core.errors import APIConnectionError, WootivError
+from wootiv_core.errors import APIError, WootivError
 from wootiv_core.exchange import Done, Flow, Send, exchange
 from wootiv_core.http import DEFAULT_TIMEOUT, Timeout
 from wootiv_core.operation import NOT_GIVEN, Call, NotGiven, PagedCall
@@ -169,7 +169,18 @@ class _ClientBase(ResourceTree[M], Generic[M]):
         nonce = f"{random.getrandbits(128):032x}" if call.op.method in WRITE_METHODS else None
         request = build_request(self._config, call, nonce)
         read = result_reader(call.op, self._config.strict)
-        return exchange(request, read, self._config.retry, now=time.time, random=random.random)
+        config = self._config
+        deadline = None if config.deadline is None else time.monotonic() + config.deadline
+        return exchange(
+            request,
+            read,
+            config.retry,
+            now=time.time,
+            random=random.random,
+            clock=time.monotonic,
+            deadline=deadline,
+            retry_writes=config.retry_writes,
+        )
 
     @property
     def api_key(self) -> str:
@@ -213,7 +224,7 @@ class Wootiv(_ClientBase[Sync]):
             if isinstance(step, Send):
                 try:
                     reply = self._transport.send(step.request)
-                except APIConnectionError as exc:
+                except APIError as exc:
                     step = flow.throw(exc)
                 else:
                     step = flow.send(reply)
@@ -255,7 +266,7 @@ class AsyncWootiv(_ClientBase[Async]):
             if isinstance(step, Send):
                 try:
                     reply = await self._transport.send(step.request)
-                except APIConnectionError as exc:
+                except APIError as exc:
                     step = flow.throw(exc)
                 else:
                     step = flow.send(reply)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, Optional
 
 import attrs
 
-from .http import DEFAULT_TIMEOUT, Timeout
+from .http import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Timeout
 from .retries import RetryPolicy
 
 __all__ = ["ClientConfig", "check_header", "ENVIRONMENTS", "DEFAULT_ENVIRONMENT"]
@@ -45,6 +45,12 @@ class ClientConfig:
     default_query: Mapping[str, object] = attrs.field(factory=dict[str, object])
     strict: bool = False
     user_agent: str = "Wootiv/Python"
+    #: Seconds a whole call may take, retries and waits included (`None`: no bound).
+    deadline: Optional[float] = None
+    #: Retry writes after failures that leave their outcome unknown (for
+    #: servers that honour the Idempotency-Key the SDK sends).
+    retry_writes: bool = False
+    max_response_size: Optional[int] = DEFAULT_MAX_RESPONSE_SIZE
 
     #: `base_url` without a trailing slash, and the `Authorization` header
     #: value: worked out once here rather than on every request.

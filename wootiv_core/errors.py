@@ -1,9 +1,12 @@
 """The exceptions a user of the SDK can see, and how a status code picks one.
 
 Every error derives from `APIError`. Transport adapters raise only
-`APIConnectionError` and `APITimeoutError` (with the library's own exception
-as `__cause__`), so whichever HTTP library runs underneath, user code catches
-the same classes.
+`APIConnectionError`, `APITimeoutError` and `APIResponseTooLargeError` (with
+the library's own exception as `__cause__`), so whichever HTTP library runs
+underneath, user code catches the same classes.
+
+A connection error says whether the request may have reached the server
+(`sent`): the retry machine retries a write only when it certainly did not.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ __all__ = [
     "APITimeoutError",
     "APIStatusError",
     "APIResponseValidationError",
+    "APIResponseTooLargeError",
     "BadRequestError",
     "AuthenticationError",
     "PermissionDeniedError",
@@ -56,17 +60,44 @@ class APIError(WootivError):
 
 
 class APIConnectionError(APIError):
-    """The server could not be reached, or the connection broke mid-answer."""
+    """The server could not be reached, or the connection broke mid-answer.
 
-    def __init__(self, request: Request, message: str = "Connection error.") -> None:
+    `sent` is false only when no byte of the request can have reached the
+    server: no connection could be made, connecting or waiting for a pooled
+    connection timed out, or the connection was found closed before the
+    request was written. Otherwise (a read timeout, a reset or end of stream
+    after sending) the server may have acted on it, and `sent` is true.
+    Adapters that cannot tell must say true.
+    """
+
+    sent: bool
+
+    def __init__(self, request: Request, message: str = "Connection error.", *, sent: bool = True) -> None:
         super().__init__(message, request)
+        self.sent = sent
 
 
 class APITimeoutError(APIConnectionError):
-    """A timeout ran out: connecting, waiting for the pool, sending or reading."""
+    """A timeout ran out: connecting, waiting for the pool, sending, reading,
+    the attempt's bound or the call's deadline."""
 
-    def __init__(self, request: Request, message: str = "Request timed out.") -> None:
-        super().__init__(request, message)
+    def __init__(self, request: Request, message: str = "Request timed out.", *, sent: bool = True) -> None:
+        super().__init__(request, message, sent=sent)
+
+
+class APIResponseTooLargeError(APIError):
+    """The answer was larger than the client's `max_response_size` allows.
+
+    Raised by the transport while reading, before the whole answer is held in
+    memory; the connection it came on is not reused. It is not retried: the
+    same request would get the same answer.
+    """
+
+    limit: int
+
+    def __init__(self, request: Request, limit: int, message: Optional[str] = None) -> None:
+        super().__init__(message or f"The answer is larger than max_response_size ({limit} bytes).", request)
+        self.limit = limit
 
 
 class APIResponseValidationError(APIError):

@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Tuple, Unio
 
 import attrs
 
-__all__ = ["Headers", "Request", "Response", "Timeout", "Body"]
+__all__ = ["Headers", "Request", "Response", "Timeout", "Body", "DEFAULT_TIMEOUT", "DEFAULT_MAX_RESPONSE_SIZE"]
 
 
 class Headers(Mapping[str, str]):
@@ -59,9 +59,16 @@ class Timeout:
     """Transport-neutral timeouts, in seconds; `None` means no limit.
 
     `connect` bounds opening a connection, `read` each wait for data, `write`
-    each send, `pool` the wait for a free pooled connection. A transport maps
-    these onto its own library; the defaults match the earlier SDK (60 s, of
-    which 5 s to connect).
+    each send, `pool` the wait for a free pooled connection. `attempt` bounds
+    the whole attempt, from the moment the transport starts it (waiting for a
+    connection included) to the last byte of the answer: a server that
+    trickles a byte a second is cut off there, although no single read ever
+    waits long. A transport maps these onto its own library and must enforce
+    every one of them; the defaults match the earlier SDK (60 s, of which 5 s
+    to connect), and a plain number of seconds sets all five.
+
+    The call's `deadline` is not here: the retry machine holds it and gives
+    each attempt a `Timeout` cut down to what remains (`within`).
     """
 
     timeout: Optional[float] = 60.0
@@ -69,6 +76,22 @@ class Timeout:
     read: Optional[float] = attrs.field(default=attrs.Factory(lambda self: self.timeout, takes_self=True))
     write: Optional[float] = attrs.field(default=attrs.Factory(lambda self: self.timeout, takes_self=True))
     pool: Optional[float] = attrs.field(default=attrs.Factory(lambda self: self.timeout, takes_self=True))
+    attempt: Optional[float] = attrs.field(default=attrs.Factory(lambda self: self.timeout, takes_self=True))
+
+    def within(self, seconds: float) -> "Timeout":
+        """This timeout with no limit longer than `seconds` (what a deadline leaves)."""
+
+        def cut(limit: Optional[float]) -> float:
+            return seconds if limit is None or limit > seconds else limit
+
+        return Timeout(
+            self.timeout,
+            connect=cut(self.connect),
+            read=cut(self.read),
+            write=cut(self.write),
+            pool=cut(self.pool),
+            attempt=cut(self.attempt),
+        )
 
     @classmethod
     def coerce(cls, value: object) -> "Timeout":
@@ -76,7 +99,8 @@ class Timeout:
 
         Accepted: a number of seconds (every limit), `None` (no limits), a
         `Timeout`, or any object with `connect`/`read`/`write`/`pool`
-        attributes such as `httpx.Timeout`.
+        attributes such as `httpx.Timeout` (which has no bound on the whole
+        attempt, so none is set).
         """
         if isinstance(value, Timeout):
             return value
@@ -92,12 +116,16 @@ class Timeout:
                 f"timeout must be seconds, None, wootiv.Timeout or httpx.Timeout, got {type(value).__name__}"
             )
         connect, read, write, pool = (None if part is None else float(part) for part in parts)  # pyright: ignore
-        return cls(read, connect=connect, read=read, write=write, pool=pool)
+        return cls(read, connect=connect, read=read, write=write, pool=pool, attempt=None)
 
 
 _MISSING = object()
 
 DEFAULT_TIMEOUT = Timeout(60.0, connect=5.0)
+
+#: The largest answer a transport reads before giving up with
+#: `APIResponseTooLargeError` (the client option `max_response_size`).
+DEFAULT_MAX_RESPONSE_SIZE = 32 * 1024 * 1024
 
 #: A request body: bytes, or a re-iterable source of byte chunks (a streamed
 #: upload). A re-iterable is iterated once per attempt, so a retried upload
@@ -107,13 +135,19 @@ Body = Union[bytes, Iterable[bytes]]
 
 @attrs.define
 class Request:
-    """One HTTP request, fully built: nothing about it is decided later."""
+    """One HTTP request, fully built: nothing about it is decided later.
+
+    `max_response_size` is the most bytes of answer body the transport may
+    read (after decoding any content encoding); past it the transport raises
+    `APIResponseTooLargeError` and drops the connection. `None`: no limit.
+    """
 
     method: str
     url: str
     headers: Mapping[str, str] = attrs.field(factory=dict[str, str])
     content: Body = b""
     timeout: Timeout = DEFAULT_TIMEOUT
+    max_response_size: Optional[int] = DEFAULT_MAX_RESPONSE_SIZE
 
     def __repr__(self) -> str:
         # Headers hold the API key; a request's repr must never show them.
@@ -125,13 +159,18 @@ class Response:
     """One HTTP response, read whole.
 
     `headers` may be any case-insensitive mapping; the core only calls `.get`
-    on it with lower-case names.
+    on it with lower-case names. A transport fills the first four fields;
+    the retry machine fills `elapsed` (seconds from sending to the last byte
+    of this attempt) and `retries_taken` (attempts before this one) before
+    anything reads the response.
     """
 
     status_code: int
     headers: Mapping[str, str]
     content: bytes
     request: Request
+    elapsed: float = 0.0
+    retries_taken: int = 0
 
     @property
     def is_success(self) -> bool:

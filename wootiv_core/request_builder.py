@@ -148,7 +148,7 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
     if config.default_headers or options.extra_headers:
         headers = _override_headers(headers, config.default_headers, options.extra_headers or {})
     timeout = config.timeout if options.timeout is NOT_GIVEN else Timeout.coerce(options.timeout)
-    return Request(op.method, url, headers, content, timeout)
+    return Request(op.method, url, headers, content, timeout, config.max_response_size)
 
 
 def _override_headers(

@@ -14,25 +14,45 @@ from typing import Mapping, Optional
 
 import attrs
 
-__all__ = ["RetryPolicy", "is_retryable_status", "server_delay", "parse_http_date"]
+__all__ = [
+    "RetryPolicy",
+    "IDEMPOTENT_METHODS",
+    "is_retryable_status",
+    "server_delay",
+    "parse_http_date",
+]
+
+#: Methods whose repetition has the same effect as one request (RFC 9110):
+#: retried after any retryable failure. Other methods are writes, retried only
+#: when the failure shows the server did not act on them.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 #: Statuses retried when the server says nothing either way: request timeout,
-#: conflict (often a lost race that succeeds on the next try), rate limits and
-#: server failures.
-RETRYABLE_STATUSES = frozenset({408, 409, 429})
+#: conflict (often a lost race that succeeds on the next try), too early,
+#: rate limits and server failures.
+RETRYABLE_STATUSES = frozenset({408, 409, 425, 429})
+
+#: Answers that say the server did not act on the request, so that even a
+#: write may be sent again: request timeout, conflict, too early, rate
+#: limited, unavailable. Any other 5xx may come after the write took effect.
+UNPROCESSED_STATUSES = frozenset({408, 409, 425, 429, 503})
 
 
-def is_retryable_status(status: int, headers: Mapping[str, str]) -> bool:
+def is_retryable_status(status: int, headers: Mapping[str, str], *, write: bool = False) -> bool:
     """Whether an error answer may be retried.
 
     The server's `x-should-retry: true|false` header decides when present;
-    otherwise 408, 409, 429 and every 5xx are retried.
+    otherwise 408, 409, 425, 429 and every 5xx are retried, and for a write
+    (`write=True`: not idempotent and not allowed by `retry_writes`) only the
+    answers of `UNPROCESSED_STATUSES`.
     """
     verdict = headers.get("x-should-retry")
     if verdict == "true":
         return True
     if verdict == "false":
         return False
+    if write:
+        return status in UNPROCESSED_STATUSES
     return status in RETRYABLE_STATUSES or status >= 500
 
 

@@ -3,8 +3,20 @@
 A transport turns a core `Request` into bytes on the wire and the answer into
 a core `Response`. It knows nothing about Wootiv and changes nothing in the
 `Request` (a retry sends the same one again). Its only failures are
-`APIConnectionError` and `APITimeoutError` (from `wootiv_core.errors`), with
-the HTTP library's exception chained as the cause.
+`APIConnectionError`, `APITimeoutError` and `APIResponseTooLargeError` (from
+`wootiv_core.errors`), with the HTTP library's exception chained as the
+cause, and `ValueError`/`TypeError` for a request the library refuses to
+send as it stands.
+
+What every transport must do with a `Request`:
+
+* put `url`'s path and query on the wire byte for byte as they are, with no
+  re-quoting and no normalising of dot segments;
+* enforce each limit of `request.timeout`, `attempt` (the whole attempt) as
+  well as `connect`, `read`, `write` and `pool`;
+* stop reading once the body passes `request.max_response_size`;
+* say in each connection error whether the request may have reached the
+  server (`sent`, see `APIConnectionError`).
 """
 
 from __future__ import annotations

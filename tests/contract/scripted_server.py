@@ -150,9 +150,14 @@ class ScriptedServer:
                     conn.sendall(head + answer.body)
                     return
                 reason = b"OK" if answer.status < 400 else b"Error"
-                lines = [b"HTTP/1.1 %d %s" % (answer.status, reason), b"content-length: %d" % len(answer.body)]
-                lines += [f"{name}: {value}".encode() for name, value in answer.headers.items()]
-                conn.sendall(b"\r\n".join(lines) + b"\r\n\r\n" + answer.body)
+                headers = [("content-length", str(len(answer.body))), *answer.headers.items()]
+                # Sent through the parser, so that it knows the answer is
+                # complete and the connection can carry the next request.
+                head = parser.send(h11.Response(status_code=answer.status, headers=headers, reason=reason))
+                tail = parser.send(h11.Data(data=answer.body)) if answer.body else b""
+                conn.sendall((head or b"") + (tail or b"") + (parser.send(h11.EndOfMessage()) or b""))
+                if parser.our_state is not h11.DONE or parser.their_state is not h11.DONE:
+                    return
                 parser.start_next_cycle()
         except (OSError, h11.RemoteProtocolError, h11.LocalProtocolError):
             return

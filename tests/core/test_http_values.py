@@ -34,13 +34,13 @@ def test_response_header_and_success() -> None:
 
 
 def test_timeouts_coerce_what_users_pass() -> None:
-    assert Timeout.coerce(10) == Timeout(10.0, connect=10.0, read=10.0, write=10.0, pool=10.0)
+    assert Timeout.coerce(10) == Timeout(10.0, connect=10.0, read=10.0, write=10.0, pool=10.0, attempt=10.0)
     assert Timeout.coerce(2.5).read == 2.5
     assert Timeout.coerce(None) == Timeout(None, connect=None, read=None, write=None, pool=None)
     assert Timeout.coerce(DEFAULT_TIMEOUT) is DEFAULT_TIMEOUT
     assert DEFAULT_TIMEOUT.connect == 5.0 and DEFAULT_TIMEOUT.read == DEFAULT_TIMEOUT.write == DEFAULT_TIMEOUT.pool == 60.0
     httpx_like = SimpleNamespace(connect=1, read=2.0, write=None, pool=4)
-    assert Timeout.coerce(httpx_like) == Timeout(2.0, connect=1.0, read=2.0, write=None, pool=4.0)
+    assert Timeout.coerce(httpx_like) == Timeout(2.0, connect=1.0, read=2.0, write=None, pool=4.0, attempt=None)
     for bad in (0, -1, -0.5):
         with pytest.raises(ValueError):
             Timeout.coerce(bad)
