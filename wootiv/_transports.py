@@ -1,9 +1,10 @@
 """Choosing the transport a client sends through, from its options.
 
 `http_client=` may be an httpx client, a `requests.Session`, an
-`aiohttp.ClientSession`, the name of one of those stacks, or any object that
-already implements the core transport protocol (such as the in-process
-emulator's). A client or session passed in is used as it is and never closed
+`aiohttp.ClientSession`, the name of one of those stacks, `"h11"` for the
+SDK's own HTTP/1.1 transport, or any object that already implements the core
+transport protocol (such as the in-process emulator's or an `H11Transport`
+made with its own options). A client or session passed in is used as it is and never closed
 by us; the transport adapters guarantee that.
 """
 
@@ -43,6 +44,18 @@ def _httpx_mounts(proxies: ProxiesOption, async_: bool) -> Optional[Dict[str, An
     return {pattern: kind(proxy=url) for pattern, url in proxies.items()}
 
 
+def _native_options(transport: Any, proxy: Optional[str], proxies: ProxiesOption) -> Dict[str, Any]:
+    """The options of an h11 transport the SDK makes, refusing an httpx `transport=`."""
+    if transport is not None:
+        raise ValueError(
+            "transport= takes an httpx transport, which http_client='h11' does not use (it opens its own "
+            "connections); drop transport=, or leave http_client unset to send through httpx"
+        )
+    if proxies is not None and not isinstance(proxies, str):
+        return {"proxies": dict(proxies)}
+    return {"proxy": _single_proxy(proxy, proxies)}
+
+
 def sync_transport(
     http_client: Any, *, transport: Any = None, proxy: Optional[str] = None, proxies: ProxiesOption = None
 ) -> SyncTransport:
@@ -52,6 +65,10 @@ def sync_transport(
         from wootiv_transports.httpx_transport import HttpxTransport
 
         return HttpxTransport(transport=transport, proxy=single, mounts=_httpx_mounts(proxies, False))
+    if http_client == "h11":
+        from wootiv_transports.h11_transport import H11Transport
+
+        return H11Transport(**_native_options(transport, proxy, proxies))
     if transport is not None or single is not None or proxies is not None:
         raise ValueError("transport=, proxy= and proxies= configure the client the SDK creates; "
                          "with http_client=, configure that client instead")
@@ -60,7 +77,7 @@ def sync_transport(
 
         return RequestsTransport()
     if isinstance(http_client, str):
-        raise ValueError(f"Wootiv(http_client={http_client!r}): use 'httpx' or 'requests' (for 'aiohttp', use AsyncWootiv)")
+        raise ValueError(f"Wootiv(http_client={http_client!r}): use 'httpx', 'requests' or 'h11' (for 'aiohttp', use AsyncWootiv)")
     library = _library(http_client)
     if library == "httpx":
         from wootiv_transports.httpx_transport import HttpxTransport
@@ -89,6 +106,10 @@ def async_transport(
         from wootiv_transports.httpx_transport import AsyncHttpxTransport
 
         return AsyncHttpxTransport(transport=transport, proxy=single, mounts=_httpx_mounts(proxies, True))
+    if http_client == "h11":
+        from wootiv_transports.h11_async_transport import AsyncH11Transport
+
+        return AsyncH11Transport(**_native_options(transport, proxy, proxies))
     if transport is not None or single is not None or proxies is not None:
         raise ValueError("transport=, proxy= and proxies= configure the client the SDK creates; "
                          "with http_client=, configure that client instead")
@@ -97,7 +118,7 @@ def async_transport(
 
         return AiohttpTransport()
     if isinstance(http_client, str):
-        raise ValueError(f"AsyncWootiv(http_client={http_client!r}): use 'httpx' or 'aiohttp' (for 'requests', use Wootiv)")
+        raise ValueError(f"AsyncWootiv(http_client={http_client!r}): use 'httpx', 'aiohttp' or 'h11' (for 'requests', use Wootiv)")
     library = _library(http_client)
     if library == "httpx":
         from wootiv_transports.httpx_transport import AsyncHttpxTransport

@@ -1,7 +1,9 @@
 """Transport adapters: one per HTTP library, each imported only when used.
 
 `HttpxTransport` and `AsyncHttpxTransport` (httpx), `RequestsTransport`
-(requests) and `AiohttpTransport` (aiohttp) implement the core's
+(requests), `AiohttpTransport` (aiohttp), and the SDK's own HTTP/1.1
+transports `H11Transport` and `AsyncH11Transport` (h11 over sockets and
+asyncio) implement the core's
 `SyncTransport` / `AsyncTransport` protocols: they turn a core `Request` into
 one call of their library, hand back the answer as a core `Response`, and
 turn every failure of the library into `APIConnectionError` or
@@ -21,16 +23,20 @@ from typing import TYPE_CHECKING, Any, Dict, List
 if TYPE_CHECKING:
     from .aiohttp_transport import AiohttpTransport as AiohttpTransport
     from .httpx_transport import AsyncHttpxTransport as AsyncHttpxTransport
+    from .h11_async_transport import AsyncH11Transport as AsyncH11Transport
+    from .h11_transport import H11Transport as H11Transport
     from .httpx_transport import HttpxTransport as HttpxTransport
     from .requests_transport import RequestsTransport as RequestsTransport
 
-__all__ = ["HttpxTransport", "AsyncHttpxTransport", "RequestsTransport", "AiohttpTransport"]
+__all__ = ["HttpxTransport", "AsyncHttpxTransport", "RequestsTransport", "AiohttpTransport", "H11Transport", "AsyncH11Transport"]
 
 _MODULE_OF: Dict[str, str] = {
     "HttpxTransport": "httpx_transport",
     "AsyncHttpxTransport": "httpx_transport",
     "RequestsTransport": "requests_transport",
     "AiohttpTransport": "aiohttp_transport",
+    "H11Transport": "h11_transport",
+    "AsyncH11Transport": "h11_async_transport",
 }
 
 

@@ -25,6 +25,8 @@ DRIVERS = {
     "requests": (False, "requests"),
     "httpx-async": (True, None),
     "aiohttp": (True, "aiohttp"),
+    "h11": (False, "h11"),
+    "h11-async": (True, "h11"),
 }
 
 

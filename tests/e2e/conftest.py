@@ -20,6 +20,8 @@ DRIVERS = {
     "httpx-async": (True, None),
     "aiohttp": (True, "aiohttp"),
     "in-process-async": (True, "in-process"),
+    "h11": (False, "h11"),
+    "h11-async": (True, "h11"),
 }
 
 

@@ -245,11 +245,25 @@ def _aiohttp() -> Callable[..., Any]:
     return AiohttpTransport
 
 
+def _h11() -> Callable[..., Any]:
+    from wootiv_transports import H11Transport
+
+    return H11Transport
+
+
+def _async_h11() -> Callable[..., Any]:
+    from wootiv_transports import AsyncH11Transport
+
+    return AsyncH11Transport
+
+
 DRIVERS = {
     "httpx": (False, _httpx),
     "requests": (False, _requests),
     "httpx-async": (True, _async_httpx),
     "aiohttp": (True, _aiohttp),
+    "h11": (False, _h11),
+    "h11-async": (True, _async_h11),
 }
 
 

@@ -17,7 +17,7 @@ import pytest
 from wootiv_core.errors import APIConnectionError, APITimeoutError
 from wootiv_core.http import Request, Timeout
 
-LIBRARIES = ("httpx", "requests", "aiohttp", "builtins", "exceptiongroup")
+LIBRARIES = ("httpx", "requests", "aiohttp", "builtins", "exceptiongroup", "h11", "zlib", "ssl", "socket")
 
 
 async def _failure(driver: Any, transport: Any, request: Request) -> APIConnectionError:

@@ -1,0 +1,374 @@
+"""HTTP/1.1 over h11 without any I/O: a core `Request` to bytes, bytes to a core `Response`.
+
+Written once for the socket and the asyncio sides of the native transport,
+which only move the bytes this module asks for and feed it the bytes that
+arrive. h11 keeps the protocol state of each connection; this module adds
+what the SDK's transport contract asks for on top of it:
+
+* the request goes out as the core built it: the target byte for byte,
+  every header as given, plus `Host`, the body's framing (`Content-Length`
+  for bytes and for a streamed body whose length the core set, chunked
+  otherwise) and `Accept-Encoding: gzip, deflate` unless the request has its
+  own;
+* the answer is decoded (gzip and deflate through `zlib`) and stops with
+  `APIResponseTooLargeError` once its decoded body passes
+  `request.max_response_size`, or at once when its `Content-Length` does;
+* an answer that is not HTTP/1.1, a header block larger than
+  `MAX_HEADER_BYTES`, a body longer than its `Content-Length` or an
+  undecodable body is an `APIConnectionError`, never an h11 exception, and
+  the connection is not used again;
+* `Connection: close` and HTTP/1.0 answers leave the connection not
+  reusable (h11 tracks both).
+
+Errors say whether the request may have reached the server (`sent`): an
+exchange that failed after its first byte was written says it was.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any, Iterable, Iterator, List, Optional, Tuple
+
+import h11
+
+from wootiv_core.errors import APIConnectionError, APIResponseTooLargeError
+from wootiv_core.http import Headers, Request, Response
+
+from .h11_routes import Origin, Route
+
+__all__ = ["Exchange", "Tunnel", "new_connection", "MAX_HEADER_BYTES", "STREAM_THRESHOLD"]
+
+#: The largest header block (status line and headers) accepted from a server.
+MAX_HEADER_BYTES = 64 * 1024
+
+#: A bytes body up to this size goes out in the same write as the head.
+STREAM_THRESHOLD = 64 * 1024
+
+_ACCEPT_ENCODING = ("Accept-Encoding", "gzip, deflate")
+
+
+def new_connection() -> h11.Connection:
+    """The h11 state of a new client connection."""
+    return h11.Connection(h11.CLIENT, max_incomplete_event_size=MAX_HEADER_BYTES)
+
+
+class _Decoder:
+    """Undoes a gzip or deflate content encoding, chunk by chunk, within a budget.
+
+    `deflate` is meant to be zlib-wrapped, but some servers send raw deflate;
+    like the browsers, the first chunk tells which.
+    """
+
+    __slots__ = ("_zlib", "_raw_fallback")
+
+    def __init__(self, encoding: str) -> None:
+        gzip = encoding in ("gzip", "x-gzip")
+        self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS if gzip else zlib.MAX_WBITS)
+        self._raw_fallback = not gzip
+
+    def decode(self, data: bytes, budget: Optional[int]) -> bytes:
+        """The decoded bytes of `data`; at most `budget + 1` of them when a budget is set."""
+        try:
+            return self._decode(data, budget)
+        except zlib.error:
+            if not self._raw_fallback:
+                raise
+            self._raw_fallback = False
+            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+            return self._decode(data, budget)
+
+    def _decode(self, data: bytes, budget: Optional[int]) -> bytes:
+        decoder = self._zlib
+        if budget is None:
+            out = decoder.decompress(data)
+        else:
+            # Bounded: a tiny gzip bomb never expands past the limit in memory.
+            out = decoder.decompress(data, budget + 1)
+        if self._raw_fallback and out:
+            self._raw_fallback = False
+        return out
+
+    def flush(self) -> bytes:
+        out = self._zlib.flush()
+        if not self._zlib.eof:
+            raise zlib.error("the compressed body ends early")
+        return out
+
+
+def _framing_and_extras(request: Request, origin: Origin, route: Route) -> Tuple[List[Tuple[str, str]], bool]:
+    """The headers to send, and whether the body goes chunked."""
+    headers: List[Tuple[str, str]] = [("Host", origin.authority)]
+    if route.absolute_form:
+        headers.extend(route.proxy_headers)
+    has_length = has_encoding = chunked = False
+    for name, value in request.headers.items():
+        lower = name.lower()
+        if lower == "content-length":
+            has_length = True
+        elif lower == "accept-encoding":
+            has_encoding = True
+        elif lower == "transfer-encoding":
+            chunked = True
+        elif lower == "host":
+            headers[0] = (name, value)
+            continue
+        headers.append((name, value))
+    content = request.content
+    if isinstance(content, bytes):
+        if not has_length and not chunked and (content or request.method not in ("GET", "HEAD", "OPTIONS", "DELETE")):
+            headers.append(("Content-Length", str(len(content))))
+    elif not has_length and not chunked:
+        headers.append(("Transfer-Encoding", "chunked"))
+        chunked = True
+    if not has_encoding:
+        headers.append(_ACCEPT_ENCODING)
+    return headers, chunked
+
+
+def _refused(request: Request, exc: BaseException) -> ValueError:
+    error = ValueError(f"the request cannot be sent as HTTP/1.1: {exc}")
+    error.__cause__ = exc
+    return error
+
+
+class Exchange:
+    """One request and its answer on one connection.
+
+    The I/O side calls `head()` and writes what it returns, writes each chunk
+    of `body()` (empty for a bytes body, which `head()` already holds when
+    small), then feeds what it reads to `feed()` until that returns true, or
+    calls `closed()` when the peer closes. `response()` is the answer;
+    `reusable` says whether the connection may carry another request.
+    `received` turns true with the first byte of the answer: a failure
+    before it, on a connection that had served earlier requests, means the
+    server had closed it while it sat in the pool (see `stale`).
+    """
+
+    __slots__ = (
+        "request",
+        "_h11",
+        "_target",
+        "_headers",
+        "_chunks",
+        "_answer",
+        "_parts",
+        "_size",
+        "_decoder",
+        "received",
+        "reusable",
+        "reused",
+    )
+
+    def __init__(self, connection: h11.Connection, request: Request, origin: Origin, route: Route, target: str, reused: bool) -> None:
+        self.request = request
+        self._h11 = connection
+        self._target = target
+        self._headers, self._chunks = _framing_and_extras(request, origin, route)
+        self._answer: Optional[h11.Response] = None
+        self._parts: List[bytes] = []
+        self._size = 0
+        self._decoder: Optional[_Decoder] = None
+        self.received = False
+        self.reusable = False
+        self.reused = reused
+
+    # -- sending
+
+    def head(self) -> bytes:
+        """The request line and headers, followed by the whole body when it is small bytes."""
+        request = self.request
+        connection = self._h11
+        try:
+            event = h11.Request(method=request.method, target=self._target, headers=self._headers)
+            head = connection.send(event) or b""
+            content = request.content
+            if isinstance(content, bytes) and len(content) <= STREAM_THRESHOLD:
+                if content:
+                    head += connection.send(h11.Data(data=content)) or b""
+                return head + (connection.send(h11.EndOfMessage()) or b"")
+            return head
+        except (h11.LocalProtocolError, UnicodeError) as exc:
+            raise _refused(request, exc) from exc
+
+    def body(self) -> Iterator[bytes]:
+        """The encoded body after `head()`, chunk by chunk (nothing if `head()` held it).
+
+        A streamed body is iterated here, once per attempt, so a file is read
+        as it is sent and never held whole.
+        """
+        content = self.request.content
+        if isinstance(content, bytes):
+            if len(content) <= STREAM_THRESHOLD:
+                return
+            chunks: Iterable[bytes] = (content[start : start + STREAM_THRESHOLD] for start in range(0, len(content), STREAM_THRESHOLD))
+        else:
+            chunks = content
+        connection = self._h11
+        try:
+            for chunk in chunks:
+                if chunk:
+                    data = connection.send(h11.Data(data=chunk))
+                    if data:
+                        yield data
+            end = connection.send(h11.EndOfMessage())
+        except h11.LocalProtocolError as exc:
+            raise _refused(self.request, exc) from exc
+        if end:
+            yield end
+
+    # -- receiving
+
+    def feed(self, data: bytes) -> bool:
+        """Take bytes read from the connection; true once the whole answer is in."""
+        if not data:
+            return self.closed()
+        self.received = True
+        connection = self._h11
+        connection.receive_data(data)
+        return self._events()
+
+    def closed(self) -> bool:
+        """The peer closed its side: the end of an HTTP/1.0 body, or an error."""
+        self._h11.receive_data(b"")
+        return self._events()
+
+    def _events(self) -> bool:
+        connection = self._h11
+        while True:
+            try:
+                event: Any = connection.next_event()
+            except h11.RemoteProtocolError as exc:
+                raise self._broken(exc) from exc
+            kind = type(event)
+            if kind is h11.Data:
+                self._add(event.data)
+            elif kind is h11.Response:
+                self._begin(event)
+            elif kind is h11.EndOfMessage:
+                self._finish()
+                return True
+            elif event is h11.NEED_DATA:
+                return False
+            elif kind is not h11.InformationalResponse:
+                # ConnectionClosed, or PAUSED (data where none belongs)
+                raise self._broken(h11.RemoteProtocolError(f"unexpected {getattr(kind, '__name__', event)}"))
+
+    def _broken(self, exc: h11.RemoteProtocolError) -> APIConnectionError:
+        if exc.error_status_hint == 431:
+            message = f"the server's header block is larger than {MAX_HEADER_BYTES} bytes"
+        elif self._h11.trailing_data[1]:
+            message = "the server closed the connection " + (
+                "before the whole answer arrived" if self.received else "without answering"
+            )
+        else:
+            message = f"the answer is not valid HTTP/1.1 ({exc})"
+        return APIConnectionError(self.request, f"Connection error: {message}.")
+
+    def _begin(self, answer: h11.Response) -> None:
+        self._answer = answer
+        limit = self.request.max_response_size
+        encoding: Optional[bytes] = None
+        for name, value in answer.headers:
+            if name == b"content-encoding":
+                encoding = value.strip().lower()
+            elif name == b"content-length" and limit is not None and int(value) > limit:
+                raise APIResponseTooLargeError(self.request, limit)
+        if encoding is not None and encoding in (b"gzip", b"x-gzip", b"deflate"):
+            self._decoder = _Decoder(encoding.decode("ascii"))
+
+    def _add(self, data: bytes) -> None:
+        limit = self.request.max_response_size
+        if self._decoder is not None:
+            try:
+                data = self._decoder.decode(data, None if limit is None else limit - self._size)
+            except zlib.error as exc:
+                raise self._undecodable(exc) from exc
+        self._size += len(data)
+        if limit is not None and self._size > limit:
+            raise APIResponseTooLargeError(self.request, limit)
+        self._parts.append(data)
+
+    def _undecodable(self, exc: zlib.error) -> APIConnectionError:
+        return APIConnectionError(self.request, f"Connection error: the compressed answer cannot be decoded ({exc}).")
+
+    def _finish(self) -> None:
+        if self._decoder is not None:
+            try:
+                self._add_decoded(self._decoder.flush())
+            except zlib.error as exc:
+                raise self._undecodable(exc) from exc
+        connection = self._h11
+        if connection.our_state is h11.DONE and connection.their_state is h11.DONE:
+            if connection.trailing_data[0]:
+                raise APIConnectionError(
+                    self.request, "Connection error: the server sent more bytes than its Content-Length announced."
+                )
+            connection.start_next_cycle()
+            self.reusable = True
+
+    def _add_decoded(self, data: bytes) -> None:
+        if data:
+            self._size += len(data)
+            limit = self.request.max_response_size
+            if limit is not None and self._size > limit:
+                raise APIResponseTooLargeError(self.request, limit)
+            self._parts.append(data)
+
+    def response(self) -> Response:
+        """The answer, once `feed()` or `closed()` returned true."""
+        answer = self._answer
+        assert answer is not None
+        parts = self._parts
+        # h11 hands out bytearrays; the core's answers hold bytes.
+        body = bytes(parts[0]) if len(parts) == 1 else b"".join(parts)
+        headers = Headers([(name.decode("latin-1"), value.decode("latin-1")) for name, value in answer.headers.raw_items()])
+        return Response(answer.status_code, headers, body, self.request)
+
+    @property
+    def stale(self) -> bool:
+        """Failed on a reused connection before any byte of the answer: worth one more try."""
+        return self.reused and not self.received
+
+
+class Tunnel:
+    """A `CONNECT` through an HTTP proxy, before TLS with the real host.
+
+    `head()` is the request to write; `feed()` takes what the proxy answers
+    and is true once its answer's head is in. The tunnel is open when that
+    answer is 2xx; otherwise `refusal()` is the error to raise (nothing of
+    the real request has been sent, so it says `sent=False`).
+    """
+
+    __slots__ = ("request", "_h11", "_route", "status")
+
+    def __init__(self, request: Request, route: Route) -> None:
+        self.request = request
+        self._h11 = new_connection()
+        self._route = route
+        self.status = 0
+
+    def head(self) -> bytes:
+        tunnel = self._route.tunnel or ""
+        headers = [("Host", tunnel), *self._route.proxy_headers]
+        return self._h11.send(h11.Request(method="CONNECT", target=tunnel, headers=headers)) or b""
+
+    def feed(self, data: bytes) -> bool:
+        self._h11.receive_data(data)
+        while True:
+            try:
+                event: Any = self._h11.next_event()
+            except h11.RemoteProtocolError as exc:
+                message = "the proxy closed the connection" if not data else f"the proxy's answer is not HTTP/1.1 ({exc})"
+                raise APIConnectionError(self.request, f"Connection error: {message}.", sent=False) from exc
+            if type(event) is h11.Response:
+                self.status = event.status_code
+                return True
+            if event is h11.NEED_DATA:
+                return False
+            if type(event) is not h11.InformationalResponse:
+                raise APIConnectionError(self.request, "Connection error: the proxy closed the connection.", sent=False)
+
+    def refusal(self) -> Optional[APIConnectionError]:
+        if 200 <= self.status < 300:
+            return None
+        return APIConnectionError(self.request, f"Connection error: the proxy refused the tunnel (status {self.status}).", sent=False)
