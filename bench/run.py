@@ -76,10 +76,16 @@ def turns(rounds: int) -> Iterator["tuple[str, str]"]:
         yield ("sdk", "raw") if index % 2 else ("raw", "sdk")
 
 
+#: The raw library each SDK driver is measured against: the SDK's own h11
+#: transport is compared with the fastest raw library of its kind.
+RAW_OF = {"httpx": "httpx", "requests": "requests", "h11": "httpx", "aiohttp": "aiohttp", "httpx-async": "httpx", "h11-async": "aiohttp"}
+
+
 def sync_benchmarks(driver: str, url: str, rounds: int, calls: int) -> List[str]:
-    """One object and a 100-item page, raw `driver` against the SDK over it."""
+    """One object and a 100-item page, the raw library against the SDK over `driver`."""
     lines: List[str] = []
-    raw_client: Any = httpx.Client() if driver == "httpx" else requests.Session()
+    raw_name = RAW_OF[driver]
+    raw_client: Any = httpx.Client() if raw_name == "httpx" else requests.Session()
     sdk = Wootiv(api_key=KEY, base_url=url, max_retries=0, http_client=driver)
     timed(lambda: raw_client.get(f"{url}/role/r1"), 50)  # warm up the connection
     cases = {
@@ -97,8 +103,10 @@ def sync_benchmarks(driver: str, url: str, rounds: int, calls: int) -> List[str]
             for name in order:
                 samples[name].append(timed(calls_of[name], n))
         raw, sdk_time, ratio = summary(samples["raw"], samples["sdk"])
+        # Time per call: raw/SDK is the SDK's throughput relative to raw.
         lines.append(
-            f"{label:14} {driver:12} raw {raw * 1e6:8.0f} us/call   sdk {sdk_time * 1e6:8.0f} us/call   ratio {ratio:5.2f}"
+            f"{label:14} {driver:12} vs raw {raw_name:9} raw {raw * 1e6:8.0f} us/call   sdk {sdk_time * 1e6:8.0f} us/call"
+            f"   ratio {ratio:5.2f}   throughput x{1 / ratio:5.2f}"
         )
     raw_client.close()
     sdk.close()
@@ -118,15 +126,26 @@ async def throughput(call: Callable[[], Awaitable[Any]], total: int, concurrency
 
 
 async def async_benchmarks(driver: str, url: str, rounds: int, calls: int, concurrency: int = 32) -> List[str]:
-    """Throughput at `concurrency` concurrent calls, raw `driver` against the SDK over it."""
-    target = f"{url}/role/role-1"
-    sdk = AsyncWootiv(api_key=KEY, base_url=url, max_retries=0, http_client=driver)
-    if driver == "aiohttp":
-        raw_aiohttp = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
+    """Throughput at `concurrency` concurrent calls, the raw library against the SDK over `driver`.
 
-        async def raw_call() -> Any:
-            async with raw_aiohttp.get(target, headers=HEADERS) as response:
-                return await response.json()
+    One object for every driver; a 100-item page for the drivers compared
+    with raw aiohttp.
+    """
+    raw_name = RAW_OF[driver]
+    sdk = AsyncWootiv(api_key=KEY, base_url=url, max_retries=0, http_client=driver.replace("-async", ""))
+    cases: Dict[str, "tuple[str, Callable[[], Awaitable[Any]]]"] = {
+        "one object": (f"{url}/role/role-1", lambda: sdk.roles.retrieve("role-1")),
+    }
+    if raw_name == "aiohttp":
+        raw_aiohttp = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
+        cases["100-item page"] = (f"{url}/role?limit=100", lambda: sdk.roles.list(limit=100))
+
+        def raw_of(target: str) -> Callable[[], Awaitable[Any]]:
+            async def raw_call() -> Any:
+                async with raw_aiohttp.get(target, headers=HEADERS) as response:
+                    return await response.json()
+
+            return raw_call
 
         async def close_raw() -> None:
             await raw_aiohttp.close()
@@ -135,28 +154,33 @@ async def async_benchmarks(driver: str, url: str, rounds: int, calls: int, concu
         raw_httpx = httpx.AsyncClient(limits=httpx.Limits(max_connections=100, max_keepalive_connections=20))
         calls = max(calls // 10, 100)  # raw httpx manages a few hundred calls a second
 
-        async def raw_call() -> Any:
-            return (await raw_httpx.get(target, headers=HEADERS)).json()
+        def raw_of(target: str) -> Callable[[], Awaitable[Any]]:
+            async def raw_call() -> Any:
+                return (await raw_httpx.get(target, headers=HEADERS)).json()
+
+            return raw_call
 
         async def close_raw() -> None:
             await raw_httpx.aclose()
 
-    calls_of: Dict[str, Callable[[], Awaitable[Any]]] = {
-        "raw": raw_call,
-        "sdk": lambda: sdk.roles.retrieve("role-1"),
-    }
-    for call in calls_of.values():
-        await throughput(call, 100, concurrency)
-    samples: Dict[str, List[float]] = {"raw": [], "sdk": []}
-    for order in turns(rounds):
-        for name in order:
-            samples[name].append(await throughput(calls_of[name], calls, concurrency))
-    raw, sdk_rate, ratio = summary(samples["raw"], samples["sdk"])
+    lines: List[str] = []
+    for label, (target, sdk_call) in cases.items():
+        n = calls if label == "one object" else max(calls // 5, 100)
+        calls_of: Dict[str, Callable[[], Awaitable[Any]]] = {"raw": raw_of(target), "sdk": sdk_call}
+        for call in calls_of.values():
+            await throughput(call, 100, concurrency)
+        samples: Dict[str, List[float]] = {"raw": [], "sdk": []}
+        for order in turns(rounds):
+            for name in order:
+                samples[name].append(await throughput(calls_of[name], n, concurrency))
+        raw, sdk_rate, ratio = summary(samples["raw"], samples["sdk"])
+        lines.append(
+            f"{label:14} {driver:12} vs raw {raw_name:9} x{concurrency:<3} raw {raw:8.0f} calls/s   sdk {sdk_rate:8.0f} calls/s"
+            f"   ratio {ratio:5.2f}"
+        )
     await close_raw()
     await sdk.close()
-    return [
-        f"async x{concurrency:<7} {driver:12} raw {raw:8.0f} calls/s   sdk {sdk_rate:8.0f} calls/s   ratio {ratio:5.2f}"
-    ]
+    return lines
 
 
 def import_time(runs: int = 7) -> str:
@@ -166,34 +190,41 @@ def import_time(runs: int = 7) -> str:
 
 
 #: Each runs in its own interpreter: (driver, sync or async).
-SECTIONS = {"httpx": "sync", "requests": "sync", "aiohttp": "async", "httpx-async": "async"}
+SECTIONS = {
+    "httpx": "sync",
+    "requests": "sync",
+    "h11": "sync",
+    "aiohttp": "async",
+    "httpx-async": "async",
+    "h11-async": "async",
+}
 
 
 def run_section(section: str, url: str, rounds: int, calls: int) -> List[str]:
     if SECTIONS[section] == "sync":
         return sync_benchmarks(section, url, rounds, calls)
-    driver = section.replace("-async", "")
-    return asyncio.run(async_benchmarks(driver, url, rounds, calls * 2))
+    return asyncio.run(async_benchmarks(section, url, rounds, calls * 2))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--calls", type=int, default=500)
-    parser.add_argument("--section", choices=sorted(SECTIONS), help=argparse.SUPPRESS)
+    parser.add_argument("--section", choices=sorted(SECTIONS), action="append", help="measure only these sections (repeatable)")
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.section:
-        print("\n".join(run_section(args.section, args.url, args.rounds, args.calls)))
+    if args.section and args.url:
+        print("\n".join(run_section(args.section[0], args.url, args.rounds, args.calls)))
         return
     server, url = start_server()
     lines: List[str] = []
     try:
-        for section in SECTIONS:
+        for section in args.section or SECTIONS:
             command = [sys.executable, __file__, "--section", section, "--url", url]
             command += ["--rounds", str(args.rounds), "--calls", str(args.calls)]
             lines += subprocess.run(command, capture_output=True, text=True, check=True).stdout.splitlines()
-        lines.append(import_time())
+        if not args.section:
+            lines.append(import_time())
     finally:
         server.terminate()
         server.wait()

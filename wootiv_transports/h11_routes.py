@@ -121,7 +121,7 @@ def parse_origin(prefix: str) -> Origin:
 class ProxySettings:
     """Proxy URLs by the scheme of the target URL, and the hosts that skip them."""
 
-    by_scheme: Mapping[str, str] = attrs.field(factory=dict)
+    by_scheme: Mapping[str, str] = attrs.field(factory=lambda: {})
     no_proxy: Tuple[str, ...] = ()
 
 
@@ -129,17 +129,16 @@ def check_proxy_url(url: object) -> Origin:
     """The origin of a proxy URL, or a `TypeError`/`ValueError` that says what fits."""
     if not isinstance(url, str):
         raise TypeError(f"a proxy must be given as a URL string such as 'http://proxy:3128', got {type(url).__name__}")
-    try:
-        prefix, _ = split_url(url)
-        origin = parse_origin(prefix)
-    except ValueError as exc:
-        raise ValueError(f"the proxy URL is not usable ({exc}); give one such as 'http://proxy:3128'") from None
-    if origin.scheme != "http":
+    if url.partition("://")[0].lower() != "http":
         raise ValueError(
             "the h11 transport talks to proxies in plain HTTP (an 'http://' proxy URL; https:// targets are "
             "tunnelled with CONNECT); for a TLS or SOCKS proxy use the httpx transport"
         )
-    return origin
+    try:
+        prefix, _ = split_url(url)
+        return parse_origin(prefix)
+    except ValueError as exc:
+        raise ValueError(f"the proxy URL is not usable ({exc}); give one such as 'http://proxy:3128'") from None
 
 
 def proxy_settings(proxy: Optional[str], proxies: Optional[Mapping[str, str]], environ: Mapping[str, str]) -> ProxySettings:

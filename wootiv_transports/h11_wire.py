@@ -239,7 +239,7 @@ class Exchange:
                 event: Any = connection.next_event()
             except h11.RemoteProtocolError as exc:
                 raise self._broken(exc) from exc
-            kind = type(event)
+            kind: "type[Any]" = type(event)
             if kind is h11.Data:
                 self._add(event.data)
             elif kind is h11.Response:
@@ -251,7 +251,7 @@ class Exchange:
                 return False
             elif kind is not h11.InformationalResponse:
                 # ConnectionClosed, or PAUSED (data where none belongs)
-                raise self._broken(h11.RemoteProtocolError(f"unexpected {getattr(kind, '__name__', event)}"))
+                raise self._broken(h11.RemoteProtocolError(f"unexpected {kind.__name__}"))
 
     def _broken(self, exc: h11.RemoteProtocolError) -> APIConnectionError:
         if exc.error_status_hint == 431:

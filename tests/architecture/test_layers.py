@@ -89,3 +89,14 @@ def test_import_wootiv_loads_neither_aiohttp_nor_requests() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_native_transports_decisions_do_no_io() -> None:
+    # Routes, pool and wire are shared by the socket and asyncio sides; only
+    # those sides may do I/O (DESIGN.md, "The native transport is sans-IO too").
+    forbidden = {"socket", "ssl", "asyncio", "threading", "select", "selectors", "time", "os"}
+    offenders = []
+    for name in ("h11_routes", "h11_pool", "h11_wire"):
+        path = ROOT / "wootiv_transports" / f"{name}.py"
+        offenders += [f"{name}: {module}" for module in _imported_modules(path) if module.split(".")[0] in forbidden]
+    assert offenders == []
