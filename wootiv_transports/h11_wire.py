@@ -239,7 +239,7 @@ class Exchange:
                 event: Any = connection.next_event()
             except h11.RemoteProtocolError as exc:
                 raise self._broken(exc) from exc
-            kind: "type[Any]" = type(event)
+            kind: Any = event.__class__
             if kind is h11.Data:
                 self._add(event.data)
             elif kind is h11.Response:
