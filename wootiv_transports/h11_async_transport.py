@@ -112,11 +112,14 @@ class _Connection(asyncio.Protocol):
         waiter = self.waiter = self.loop.create_future()
         return waiter
 
-    async def write(self, data: bytes, limit: Optional[float]) -> None:
-        self.transport.write(data)
-        if self._paused and not self.dead:
-            self._drained = self.loop.create_future()
-            await asyncio.wait_for(self._drained, limit)
+    @property
+    def must_wait(self) -> bool:
+        """Whether asyncio asked to stop writing until its buffer drains."""
+        return self._paused and not self.dead
+
+    async def drain(self, limit: Optional[float]) -> None:
+        self._drained = self.loop.create_future()
+        await asyncio.wait_for(self._drained, limit)
 
     def watch(self, read: Optional[float], deadline: Optional[float]) -> None:
         """Arm the one timer of this wait: the read limit and the attempt's deadline."""
@@ -201,6 +204,19 @@ class _Pool:
         )
         self.waiters: Deque["asyncio.Future[None]"] = deque()
         self.busy: "set[_Connection]" = set()
+
+    def take_idle(self, route: Route) -> Optional[_Connection]:
+        """A live idle connection for `route` without awaiting, if there is one (the common case)."""
+        connection, expired = self.book.take(route.key, self.loop.time())
+        for old in expired:
+            old.close()
+        if connection is not None:
+            if connection.dead:
+                self.book.forget()
+                self._wake()
+                return None
+            self.busy.add(connection)
+        return connection
 
     async def acquire(self, route: Route, request: Request, timeout: Timeout, deadline: Optional[float], fresh: bool) -> _Connection:
         book = self.book
@@ -411,7 +427,7 @@ class AsyncH11Transport:
         deadline = None if timeout.attempt is None else loop.time() + timeout.attempt
         fresh = False
         while True:
-            connection = await pool.acquire(route, request, timeout, deadline, fresh)
+            connection = (None if fresh else pool.take_idle(route)) or await pool.acquire(route, request, timeout, deadline, fresh)
             exchange = Exchange(connection.h11, request, origin, route, target, connection.served > 0)
             try:
                 await self._exchange(connection, exchange, timeout, deadline)
@@ -451,10 +467,16 @@ class AsyncH11Transport:
         loop = connection.loop
         waiter = connection.start(exchange)
         try:
+            # The head (with a small body) is one write and no await.
+            write = connection.transport.write
+            write(exchange.head())
             try:
-                await connection.write(exchange.head(), _cut(timeout.write, deadline, loop.time()))
                 for chunk in exchange.body():
-                    await connection.write(chunk, _cut(timeout.write, deadline, loop.time()))
+                    if connection.must_wait:
+                        await connection.drain(_cut(timeout.write, deadline, loop.time()))
+                    write(chunk)
+                if connection.must_wait:
+                    await connection.drain(_cut(timeout.write, deadline, loop.time()))
             except asyncio.TimeoutError:
                 raise _timed_out(exchange.request, "sending the request", deadline, loop, sent=True)
             connection.watch(timeout.read, deadline)

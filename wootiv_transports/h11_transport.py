@@ -95,12 +95,23 @@ def _close_all(book: "PoolBook[_Connection]", lock: threading.Condition) -> None
 
 
 def _has_data_or_eof(sock: socket.socket) -> bool:
-    """Whether an idle socket is readable: closed by the server, or sent unasked bytes."""
+    """Whether an idle socket is readable: closed by the server, or sent unasked bytes.
+
+    One `poll` system call; `select` (limited to small descriptor numbers)
+    only where `poll` does not exist (Windows).
+    """
     try:
+        if _HAS_POLL:
+            poller = select.poll()
+            poller.register(sock, select.POLLIN)
+            return bool(poller.poll(0))
         readable, _, _ = select.select([sock], [], [], 0)
     except (OSError, ValueError):
         return True
     return bool(readable)
+
+
+_HAS_POLL = hasattr(select, "poll")
 
 
 class H11Transport:

@@ -84,7 +84,7 @@ def test_an_aiohttp_session_passed_in_keeps_its_configuration_and_stays_open(scr
     assert scripted_server.received[0].headers["x-origin"] == "web-app"
 
 
-@pytest.mark.parametrize("http_client", [None, "requests"])
+@pytest.mark.parametrize("http_client", [None, "requests", "h11"])
 def test_a_sync_client_dropped_without_close_warns_nothing(scripted_server: ScriptedServer, http_client: Any) -> None:
     scripted_server.reset()
     with warnings.catch_warnings():
@@ -95,7 +95,7 @@ def test_a_sync_client_dropped_without_close_warns_nothing(scripted_server: Scri
         gc.collect()
 
 
-@pytest.mark.parametrize("http_client", [None, "aiohttp"])
+@pytest.mark.parametrize("http_client", [None, "aiohttp", "h11"])
 def test_an_async_client_dropped_without_close_warns_nothing(scripted_server: ScriptedServer, http_client: Any) -> None:
     scripted_server.reset()
 
@@ -109,11 +109,12 @@ def test_an_async_client_dropped_without_close_warns_nothing(scripted_server: Sc
         gc.collect()
 
 
-def test_an_async_client_dropped_while_the_loop_runs_warns_nothing(scripted_server: ScriptedServer) -> None:
+@pytest.mark.parametrize("http_client", ["aiohttp", "h11"])
+def test_an_async_client_dropped_while_the_loop_runs_warns_nothing(scripted_server: ScriptedServer, http_client: str) -> None:
     scripted_server.reset()
 
     async def main() -> None:
-        client = AsyncWootiv(api_key=KEY, base_url=scripted_server.url, http_client="aiohttp")
+        client = AsyncWootiv(api_key=KEY, base_url=scripted_server.url, http_client=http_client)
         await client.roles.retrieve("r1")
         del client
         gc.collect()
