@@ -301,7 +301,10 @@ class Exchange:
         self._answer = answer
         limit = self.request.max_response_size
         encoding: Optional[bytes] = None
-        for name, value in answer.headers:
+        # raw_items() is a plain list; iterating h11's header sequence itself
+        # goes through one `__getitem__` call per header.
+        for raw_name, value in answer.headers.raw_items():
+            name = raw_name.lower()
             if name == b"content-encoding":
                 encoding = value.strip().lower()
             elif name == b"content-length" and limit is not None and int(value) > limit:
