@@ -63,7 +63,8 @@ class Route:
     tls_host: Optional[str] = None
     tunnel: Optional[str] = None
     absolute_form: bool = False
-    proxy_headers: Tuple[Tuple[str, str], ...] = ()
+    # Credentials: never in a repr.
+    proxy_headers: Tuple[Tuple[str, str], ...] = attrs.field(default=(), repr=False)
 
 
 def split_url(url: str) -> Tuple[str, str]:
@@ -121,7 +122,8 @@ def parse_origin(prefix: str) -> Origin:
 class ProxySettings:
     """Proxy URLs by the scheme of the target URL, and the hosts that skip them."""
 
-    by_scheme: Mapping[str, str] = attrs.field(factory=lambda: {})
+    # Proxy URLs may hold credentials: never in a repr.
+    by_scheme: Mapping[str, str] = attrs.field(factory=lambda: {}, repr=False)
     no_proxy: Tuple[str, ...] = ()
 
 

@@ -451,3 +451,15 @@ async def test_a_url_the_transport_cannot_send_fails_before_connecting(native: D
         assert caught.value.sent is False and "pw" not in str(caught.value)
     finally:
         await native.close(transport)
+
+
+def test_proxy_credentials_never_show(native: Driver) -> None:
+    from wootiv_transports.h11_routes import Router, proxy_settings
+
+    settings = proxy_settings("http://user:s3cret@127.0.0.1:3128", None, {})
+    route, _, _ = Router(settings).route("https://api.example.test/x")
+    transport = native.make(proxy="http://user:s3cret@127.0.0.1:3128")
+    assert "s3cret" not in repr(settings) + repr(route) + repr(transport)
+    with pytest.raises(ValueError) as caught:
+        native.make(proxy="http://user:s3cret@127.0.0.1:port")
+    assert "s3cret" not in str(caught.value)
