@@ -463,3 +463,26 @@ def test_proxy_credentials_never_show(native: Driver) -> None:
     with pytest.raises(ValueError) as caught:
         native.make(proxy="http://user:s3cret@127.0.0.1:port")
     assert "s3cret" not in str(caught.value)
+
+
+def _trickle(peer: Peer) -> None:
+    if peer.read_request() is not None:
+        peer.send(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n")
+        for _ in range(100):
+            time.sleep(0.05)
+            peer.send(b"x")
+
+
+async def test_the_attempt_bound_cuts_off_a_trickling_answer(native: Driver) -> None:
+    # No single read waits long, so only the bound on the whole attempt stops it.
+    server = RawServer(_trickle)
+    transport = native.make()
+    try:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError) as caught:
+            await _get(native, transport, server.url(), Timeout(10.0, read=1.0, attempt=0.5))
+        assert 0.45 < time.monotonic() - started < 1.2
+        assert caught.value.sent is True and "attempt" in str(caught.value)
+    finally:
+        await native.close(transport)
+        server.close()
