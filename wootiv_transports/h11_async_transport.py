@@ -204,6 +204,7 @@ class _Pool:
         )
         self.waiters: Deque["asyncio.Future[None]"] = deque()
         self.busy: "set[_Connection]" = set()
+        self.closed = False
 
     def take_idle(self, route: Route) -> Optional[_Connection]:
         """A live idle connection for `route` without awaiting, if there is one (the common case)."""
@@ -223,6 +224,8 @@ class _Pool:
         loop = self.loop
         waited_until: Optional[float] = None
         while True:
+            if self.closed:
+                raise RuntimeError(CLOSED_TRANSPORT)
             connection, expired = (None, []) if fresh else book.take(route.key, loop.time())
             for old in expired:
                 old.close()
@@ -262,7 +265,7 @@ class _Pool:
 
     def release(self, route: Route, connection: _Connection, reusable: bool) -> None:
         self.busy.discard(connection)
-        if reusable and not connection.dead:
+        if reusable and not connection.dead and not self.closed:
             surplus = self.book.give_back(route.key, connection, self.loop.time())
         else:
             self.book.forget()
@@ -273,6 +276,7 @@ class _Pool:
 
     def close_now(self) -> None:
         """Close every connection at once (asyncio closes the sockets on its next iteration)."""
+        self.closed = True
         for connection in self.book.drain() + list(self.busy):
             connection.close()
         self.busy.clear()
@@ -417,7 +421,7 @@ class AsyncH11Transport:
             raise RuntimeError(CLOSED_TRANSPORT)
         pool = self._pool[0]
         loop = asyncio.get_running_loop()
-        if pool is None or pool.loop is not loop:
+        if pool is None or pool.loop is not loop or pool.closed:
             pool = self._bind(loop)
         try:
             route, origin, target = self._options.router.route(request.url)
@@ -454,7 +458,7 @@ class AsyncH11Transport:
 
     def _bind(self, loop: asyncio.AbstractEventLoop) -> _Pool:
         old = self._pool[0]
-        if old is not None and not old.loop.is_closed():
+        if old is not None and not old.closed and not old.loop.is_closed():
             raise RuntimeError(_OTHER_LOOP)
         self._closer.stop()
         pool = _Pool(self._options, loop)
