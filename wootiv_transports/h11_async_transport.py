@@ -417,6 +417,11 @@ class AsyncH11Transport:
         return 0 if pool is None else pool.book.open_count
 
     async def send(self, request: Request) -> Response:
+        """Send `request` on a pooled or new connection and read the whole answer.
+
+        A request that fails on a pooled connection before any byte of the
+        answer (the server had closed it) is sent once more on a new one.
+        """
         if self._closed:
             raise RuntimeError(CLOSED_TRANSPORT)
         pool = self._pool[0]

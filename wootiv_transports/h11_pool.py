@@ -71,6 +71,7 @@ class PoolBook(Generic[C]):
 
     @property
     def idle_count(self) -> int:
+        """Connections waiting in the book for reuse."""
         return self._idle_count
 
     def take(self, key: Hashable, now: float) -> Tuple[Optional[C], List[C]]:

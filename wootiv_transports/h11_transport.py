@@ -159,6 +159,11 @@ class H11Transport:
         return self._book.open_count
 
     def send(self, request: Request) -> Response:
+        """Send `request` on a pooled or new connection and read the whole answer.
+
+        A request that fails on a pooled connection before any byte of the
+        answer (the server had closed it) is sent once more on a new one.
+        """
         clock = _Clock(request, request.timeout)
         try:
             route, origin, target = self._options.router.route(request.url)

@@ -384,11 +384,13 @@ class Tunnel:
         self.status = 0
 
     def head(self) -> bytes:
+        """The `CONNECT` request, with the proxy's credentials when it has any."""
         tunnel = self._route.tunnel or ""
         headers = [("Host", tunnel), *self._route.proxy_headers]
         return self._h11.send(h11.Request(method="CONNECT", target=tunnel, headers=headers)) or b""
 
     def feed(self, data: bytes) -> bool:
+        """Take bytes from the proxy; true once its answer's head is in (`b""`: the proxy closed)."""
         self._h11.receive_data(data)
         while True:
             try:
@@ -405,6 +407,7 @@ class Tunnel:
                 raise APIConnectionError(self.request, "Connection error: the proxy closed the connection.", sent=False)
 
     def refusal(self) -> Optional[APIConnectionError]:
+        """The error to raise if the proxy did not open the tunnel, else `None`."""
         if 200 <= self.status < 300:
             return None
         return APIConnectionError(self.request, f"Connection error: the proxy refused the tunnel (status {self.status}).", sent=False)
