@@ -436,7 +436,12 @@ class AsyncH11Transport:
         deadline = None if timeout.attempt is None else loop.time() + timeout.attempt
         fresh = False
         while True:
-            connection = (None if fresh else pool.take_idle(route)) or await pool.acquire(route, request, timeout, deadline, fresh)
+            try:
+                connection = (None if fresh else pool.take_idle(route)) or await pool.acquire(route, request, timeout, deadline, fresh)
+            except APIConnectionError as exc:
+                # After a stale try, the request may have reached the server.
+                exc.sent = exc.sent or fresh
+                raise
             exchange = Exchange(connection.h11, request, origin, route, target, connection.served > 0)
             try:
                 await self._exchange(connection, exchange, timeout, deadline)

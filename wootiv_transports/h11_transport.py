@@ -171,7 +171,12 @@ class H11Transport:
             raise APIConnectionError(request, f"Connection error: {exc}.", sent=False) from exc
         fresh = False
         while True:
-            connection = self._acquire(route, clock, fresh)
+            try:
+                connection = self._acquire(route, clock, fresh)
+            except APIConnectionError as exc:
+                # After a stale try, the request may have reached the server.
+                exc.sent = exc.sent or fresh
+                raise
             exchange = Exchange(connection.h11, request, origin, route, target, connection.served > 0)
             try:
                 response = self._exchange(connection, exchange, clock)

@@ -486,3 +486,16 @@ async def test_the_attempt_bound_cuts_off_a_trickling_answer(native: Driver) -> 
     finally:
         await native.close(transport)
         server.close()
+
+
+async def test_after_a_stale_try_a_failed_reconnect_says_the_request_may_have_been_sent(native: Driver) -> None:
+    server = RawServer(_drops_second_request)
+    transport = native.make()
+    try:
+        await _get(native, transport, server.url())
+        server.close()  # nothing listens any more: the retry cannot connect
+        with pytest.raises(APIConnectionError) as caught:
+            await _get(native, transport, server.url(), method="POST")
+        assert caught.value.sent is True
+    finally:
+        await native.close(transport)
