@@ -74,8 +74,7 @@ class _Connection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         reader = self.reader
         if reader is None:
-            self.dead = True
-            self.transport.close()
+            self.close()
             return
         self.last_data = self.loop.time()
         try:
@@ -136,9 +135,16 @@ class _Connection(asyncio.Protocol):
             self._timer = None
 
     def close(self) -> None:
+        """Drop the connection now.
+
+        `abort()` rather than `close()`: a TLS `close()` first waits for the
+        server's answer to its close notice, which can outlive the event loop
+        and leave the socket to warn when collected; a client that is done
+        with a connection has nothing left to protect by that exchange.
+        """
         self.dead = True
         if self.transport is not None:
-            self.transport.close()
+            self.transport.abort()
 
     # -- inside
 
