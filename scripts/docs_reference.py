@@ -16,7 +16,7 @@ import importlib
 import inspect
 import typing
 from functools import cached_property
-from typing import Any, Dict, Iterator, List, Tuple, Type
+from typing import Any, Dict, Iterator, List, Tuple, Type, cast
 
 import attrs
 
@@ -46,7 +46,8 @@ class ResourcePage:
 
 def _resources(owner: Any) -> Iterator[Tuple[str, Any]]:
     """(attribute, resource) for each sub-resource property declared on `owner`'s class."""
-    for name, value in vars(type(owner)).items():
+    cls = cast(Type[Any], type(owner))
+    for name, value in vars(cls).items():
         if isinstance(value, cached_property):
             yield name, getattr(owner, name)
 
@@ -66,7 +67,8 @@ def resource_pages() -> List[ResourcePage]:
             todo: List[Tuple[str, Any]] = [(f"client.{name}", getattr(client, name))]
             while todo:
                 path, resource = todo.pop(0)
-                found.append((path, type(resource)))
+                resource_class = cast(Type[Any], type(resource))
+                found.append((path, resource_class))
                 todo.extend((f"{path}.{child}", sub) for child, sub in _resources(resource))
             pages.append(ResourcePage(name, tuple(found)))
     finally:

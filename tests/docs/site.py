@@ -9,8 +9,8 @@ import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
 from contextlib import contextmanager
+from typing import Any, Generator
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_SECONDS = 300
@@ -35,7 +35,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def served(site: Path) -> Iterator[str]:
+def served(site: Path) -> Generator[str, None, None]:
     """`site` served over HTTP on a free 127.0.0.1 port; yields the base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -139,6 +139,7 @@ class Fault:
 
     @property
     def exhausted(self) -> bool:
+        """Whether the rule has fired its `times` and acts no more."""
         return self.times is not None and self.fired >= self.times
 
     def outcome(self, delay: float) -> Outcome:
