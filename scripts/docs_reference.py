@@ -139,8 +139,10 @@ def resource_markdown(page: ResourcePage) -> str:
 def package_markdown(module_name: str, title: str) -> str:
     """A package's page: its docstring, then each public name in `__all__` order."""
     lines = [f"# {title}", "", f"::: {module_name}", "    options:", "      members: false", "      show_root_heading: false"]
+    # The clients get their methods and resources from base classes a reader never imports.
+    inherited = "true" if module_name == "wootiv" else "false"
     for name in public_names(module_name):
-        lines += ["", f"::: {module_name}.{name}", "    options:", "      heading_level: 2"]
+        lines += ["", f"::: {module_name}.{name}", "    options:", "      heading_level: 2", f"      inherited_members: {inherited}"]
     return "\n".join(lines) + "\n"
 
 

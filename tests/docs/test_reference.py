@@ -20,7 +20,7 @@ import docs_reference  # noqa: E402  # pyright: ignore[reportMissingImports]  (a
 
 reference: Any = docs_reference
 
-# Public methods without a docstring of their own, in files other helpers own; each is
+# Public names and methods without a docstring of their own, in files other helpers own; each is
 # listed so that a new one fails, and removed once documented (a documented one fails too).
 KNOWN_UNDOCUMENTED = frozenset(
     {
@@ -52,7 +52,7 @@ def _target(obj: Any) -> griffe.Object:
 
 
 def _documented_names(loader: griffe.GriffeLoader) -> Iterator[Tuple[str, griffe.Object]]:
-    """(public path, object) for every name of the reference, and the methods of its classes."""
+    """(public path, object) for every name of the reference, and the methods and properties of its classes."""
     modules = loader.modules_collection
     roots: List[Tuple[str, griffe.Object]] = []
     for package, _, _ in reference.PACKAGES:
@@ -64,8 +64,8 @@ def _documented_names(loader: griffe.GriffeLoader) -> Iterator[Tuple[str, griffe
     for path, obj in roots:
         yield path, obj
         if obj.is_class:
-            for name, member in obj.members.items():
-                if not name.startswith("_") and not member.is_alias and member.is_function:
+            for name, member in obj.all_members.items():
+                if not name.startswith("_") and not member.is_alias and (member.is_function or "property" in member.labels):
                     yield f"{path}.{name}", cast(griffe.Object, member)
 
 
