@@ -45,7 +45,8 @@ class Page:
     """One tab: `call` a DevTools method, `evaluate` JavaScript, `errors` seen so far."""
 
     def __init__(self, socket_url: str, timeout: float) -> None:
-        self._socket = websocket.create_connection(socket_url, timeout=timeout, suppress_origin=True)
+        # websocket-client 1.9.0 (the Python 3.9 pin) leaves some of this signature untyped.
+        self._socket: websocket.WebSocket = websocket.create_connection(socket_url, timeout=timeout, suppress_origin=True)  # pyright: ignore[reportUnknownMemberType]
         self._timeout = timeout
         self._next_id = 0
         self.errors: List[str] = []
