@@ -12,7 +12,8 @@ import datetime as _dt
 import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, cast
 
-from .config import ClientConfig, check_header
+from .checks import check_headers, check_path_value, check_url_length
+from .config import ClientConfig
 from .http import Body, Request, Timeout
 from .multipart import FileSource, encode_multipart
 from .operation import NOT_GIVEN, Call, Param, Schema
@@ -105,6 +106,7 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
                 raise TypeError(f"{_label(call, param)} must be a str, got {type(value).__name__}")
             if not value:
                 raise ValueError(f"{_label(call, param)} must be a non-empty string")
+            check_path_value(value, _label(call, param))
             path_values[param.wire] = value
         elif where == "unused" or (value is None and not param.required):
             continue
@@ -129,6 +131,7 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
     query_string = encode_query(query.items()) if query else ""
     if query_string:
         url = f"{url}?{query_string}"
+    check_url_length(url, op.id)
 
     headers: Dict[str, str] = {
         "Accept": op.accept,
@@ -157,11 +160,12 @@ def _override_headers(
     """`headers` with the client's and then the call's own headers applied.
 
     Names compare case-insensitively, so `accept` replaces `Accept`; a value
-    of `None` removes the header.
+    of `None` removes the header. The call's own headers are checked here
+    (the client's were checked once, when it was made).
     """
+    check_headers(extra, "extra_headers")
     for name, value in (*defaults.items(), *extra.items()):
         headers = {key: item for key, item in headers.items() if key.lower() != name.lower()}
         if value is not None:
-            check_header(name, value)
             headers[name] = value
     return headers
