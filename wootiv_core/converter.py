@@ -114,11 +114,12 @@ def _free_form_hook(tp: Any) -> Callable[[Any, Any], Any]:
     return hook
 
 
-_JSON_KINDS = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
+_JSON_KINDS: Dict[Any, str] = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
 
 
 def _json_kind(value: Any) -> str:
-    return "null" if value is None else _JSON_KINDS.get(type(value), type(value).__name__)
+    kind = cast(object, type(value))
+    return "null" if value is None else _JSON_KINDS.get(kind) or type(value).__name__
 
 
 def wrong_kind(value: Any, tp: Any) -> Optional[str]:

@@ -44,7 +44,7 @@ def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     stack: List[Tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        kind = type(item)
+        kind = cast(object, type(item))
         if kind is dict:
             children: Iterable[Any] = cast(Dict[Any, Any], item).values()
         elif kind is list:

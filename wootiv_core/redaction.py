@@ -18,7 +18,7 @@ Only failed calls pay for the copies: nothing here runs on the success path.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Iterable, Mapping, Optional, Tuple
 from urllib.parse import urlsplit, urlunsplit
 
 from .http import MASK, Headers, Request, Response, is_sensitive_header
@@ -45,10 +45,12 @@ def redact_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=host))
 
 
-def mask_headers(headers: object) -> Headers:
-    """A core `Headers` copy of any header mapping, credentials masked."""
-    items = getattr(headers, "items", None)
-    pairs = items() if callable(items) else ()
+def mask_headers(headers: Mapping[str, str]) -> Headers:
+    """A core `Headers` copy of any header mapping, credentials masked.
+
+    Names and values are made `str`, whatever the library's mapping held.
+    """
+    pairs: Iterable[Tuple[Any, Any]] = headers.items()
     return Headers((str(name), MASK if is_sensitive_header(str(name)) else str(value)) for name, value in pairs)
 
 
