@@ -57,8 +57,9 @@ MAX_URL_LENGTH = 8192
 # RFC 9110 section 5.1: a field name is a `token`.
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # RFC 9110 section 5.5: visible characters (latin-1 beyond ASCII allowed as
-# obs-text), with spaces or tabs only between them.
-_FIELD_VALUE = re.compile(r"(?:[\x21-\x7e\x80-\xff]+(?:[ \t]+[\x21-\x7e\x80-\xff]+)*)?")
+# obs-text, less the C1 control characters), with spaces or tabs only
+# between them.
+_FIELD_VALUE = re.compile(r"(?:[\x21-\x7e\xa0-\xff]+(?:[ \t]+[\x21-\x7e\xa0-\xff]+)*)?")
 _SHOWN_NAME = 60
 _PATH_UNFIT = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 

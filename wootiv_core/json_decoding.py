@@ -28,11 +28,15 @@ from typing import Any, Dict, Iterable, List, Tuple, Union, cast
 
 import orjson
 
-__all__ = ["loads", "too_deep", "MAX_JSON_DEPTH"]
+__all__ = ["loads", "too_deep", "MAX_JSON_DEPTH", "NestingError"]
 
 #: The deepest nesting of arrays and objects the SDK accepts in a free-form
 #: value. A deeper one makes the answer an `APIResponseValidationError`.
 MAX_JSON_DEPTH = 128
+
+
+class NestingError(ValueError):
+    """The body is JSON, nested more deeply than the SDK reads."""
 
 
 def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
@@ -69,7 +73,7 @@ def loads(content: Union[bytes, str]) -> Any:
     try:
         value = json.loads(content)
     except RecursionError as exc:
-        raise ValueError("JSON nested too deeply to read") from exc
+        raise NestingError(f"the answer is JSON nested more than {MAX_JSON_DEPTH} levels deep") from exc
     if too_deep(value):
-        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+        raise NestingError(f"the answer is JSON nested more than {MAX_JSON_DEPTH} levels deep")
     return value
