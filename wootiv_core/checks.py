@@ -26,7 +26,7 @@ __all__ = [
     "check_deadline",
     "check_max_response_size",
     "check_retry_writes",
-    "check_path_value",
+    "path_value_problem",
     "TRANSPORT_HEADERS",
     "MAX_URL_LENGTH",
 ]
@@ -190,22 +190,24 @@ def check_url_length(url: str, operation: str) -> None:
         )
 
 
-def check_path_value(value: str, label: str) -> None:
-    """Refuse a path parameter with a control character or an unencodable one.
+def path_value_problem(value: str) -> Optional[str]:
+    """What makes `value` unfit for a path parameter, or `None`.
 
-    Everything else is percent-encoded into one segment; a NUL or a line
-    break in an id is always a mistake, and a lone surrogate has no UTF-8
-    form to encode. (One regular-expression search when all is well: this
-    runs on every call with a path parameter.)
+    Everything is percent-encoded into one segment, except a control
+    character (a NUL or a line break in an id is always a mistake) and a
+    lone surrogate (it has no UTF-8 form to encode). Called only for values
+    that are not plain unreserved characters (`wootiv_core.urls`), so ids
+    of the usual kind pay nothing for it.
     """
     if not _PATH_UNFIT.search(value):
-        return
+        return None
     for position, char in enumerate(value):
         code = ord(char)
         if code < 0x20 or code == 0x7F:
-            raise ValueError(f"{label} contains a control character (U+{code:04X}) at position {position}")
+            return f"contains a control character (U+{code:04X}) at position {position}"
         if 0xD800 <= code <= 0xDFFF:
-            raise ValueError(f"{label} contains a lone surrogate (U+{code:04X}) at position {position}")
+            return f"contains a lone surrogate (U+{code:04X}) at position {position}"
+    return None
 
 
 def check_deadline(value: object, where: str = "deadline") -> Optional[float]:

@@ -12,12 +12,12 @@ import datetime as _dt
 import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, cast
 
-from .checks import check_headers, check_path_value, check_url_length
+from .checks import check_headers, check_url_length
 from .config import ClientConfig
 from .http import Body, Request, Timeout
 from .multipart import FileSource, encode_multipart
 from .operation import NOT_GIVEN, Call, Param, Schema
-from .urls import encode_query, render_path
+from .urls import PathValueError, encode_query, render_path
 
 __all__ = ["build_request", "to_wire", "WRITE_METHODS"]
 
@@ -106,7 +106,6 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
                 raise TypeError(f"{_label(call, param)} must be a str, got {type(value).__name__}")
             if not value:
                 raise ValueError(f"{_label(call, param)} must be a non-empty string")
-            check_path_value(value, _label(call, param))
             path_values[param.wire] = value
         elif where == "unused" or (value is None and not param.required):
             continue
@@ -127,7 +126,11 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
     if options.extra_body:
         json_body.update(options.extra_body)
 
-    url = config.api_root + (render_path(op.path, path_values) if path_values else op.path)
+    try:
+        url = config.api_root + (render_path(op.path, path_values) if path_values else op.path)
+    except PathValueError as exc:
+        param = next(param for param in op.params if param.wire == exc.name)
+        raise ValueError(f"{_label(call, param)} {exc.problem}") from None
     query_string = encode_query(query.items()) if query else ""
     if query_string:
         url = f"{url}?{query_string}"
