@@ -11,13 +11,14 @@ pickle without secrets, and bounded error bodies.
 from __future__ import annotations
 
 import json
+import logging
 import pickle
 from typing import Any, Dict, List, Tuple
 
 import pytest
 
 import wootiv
-from wootiv import APIResponseValidationError, InternalServerError, NotFoundError, RateLimitError
+from wootiv import APIConnectionError, APIResponseValidationError, InternalServerError, NotFoundError, RateLimitError
 from wootiv_core.http import Request
 
 from .conftest import API_KEY, Answer, Recorder, async_client, settle, sync_client
@@ -294,3 +295,48 @@ def test_sent_requests_still_carry_the_real_key() -> None:
     assert sent.headers["Authorization"] == f"Bearer {API_KEY}"
     kept: List[str] = [value for value in sent.headers.values() if "redacted" in value]
     assert kept == []
+
+
+# --- what a failed call says -------------------------------------------------------------
+
+
+def refusing(sent: bool) -> Any:
+    def answer(request: Request) -> Answer:
+        raise APIConnectionError(request, "Connection error (ConnectError: [Errno 111] Connection refused)", sent=sent)
+
+    return answer
+
+
+@MODES
+async def test_the_final_connection_error_names_the_call_and_its_attempts(mode: str) -> None:
+    client, recorder = client_for(mode, refusing(sent=False), max_retries=0)
+    error = await outcome(lambda: client.roles.retrieve("r1"))
+    assert isinstance(error, APIConnectionError) and len(recorder.sent) == 1
+    assert str(error) == (
+        "Connection error (ConnectError: [Errno 111] Connection refused) on GET "
+        "http://api.wootiv.test/prefix/role/r1 after 1 attempt"
+    )
+    assert API_KEY not in str(error) and API_KEY not in repr(error)
+
+
+@MODES
+async def test_a_write_that_may_have_arrived_is_not_sent_again_and_says_so(mode: str) -> None:
+    client, recorder = client_for(mode, refusing(sent=True))
+    error = await outcome(lambda: client.roles.create(name="n", description="d"))
+    assert isinstance(error, APIConnectionError) and len(recorder.sent) == 1
+    assert "on POST http://api.wootiv.test/prefix/role after 1 attempt; not retried" in str(error)
+
+
+@MODES
+async def test_every_answer_is_logged_at_debug(mode: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="wootiv")
+    client, _ = client_for(mode, Answer.json({"message": "no"}, 404), Answer.json(ROLE))
+    assert isinstance(await outcome(lambda: client.roles.retrieve("gone")), NotFoundError)
+    await settle(client.roles.retrieve("r1"))
+    statuses = [message for message in caplog.messages if " -> " in message]
+    assert [message.split(" in ")[0] for message in statuses] == [
+        "GET http://api.wootiv.test/prefix/role/gone -> 404",
+        "GET http://api.wootiv.test/prefix/role/r1 -> 200",
+    ]
+    assert all(message.endswith(" s") for message in statuses)
+    assert API_KEY not in caplog.text
