@@ -181,7 +181,7 @@ def _give_up(
     if delay is None:
         if isinstance(error, APIConnectionError):
             if write and error.sent:
-                reason = "a write is not sent again after a failure it may have survived (its outcome is unknown)"
+                reason = "a write is not sent again after a failure the server may have acted on (its outcome is unknown)"
                 told = "; not retried, as the server may have acted on it (retry_writes=True allows it)"
         elif isinstance(error, APIStatusError):
             headers = error.response.headers

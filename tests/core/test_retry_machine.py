@@ -720,7 +720,7 @@ def test_every_answer_is_logged_at_debug_with_its_status_and_time(caplog: pytest
     [
         ([Status(503)] * 3, "GET", {}, "no retries left (max_retries=2)"),
         ([Broken(True)] * 3, "GET", {}, "no retries left (max_retries=2)"),
-        ([Broken(True)], "POST", {}, "a write is not sent again after a failure it may have survived"),
+        ([Broken(True)], "POST", {}, "a write is not sent again after a failure the server may have acted on"),
         ([Status(500)], "POST", {}, "a write is not sent again after a 500"),
         ([Status(429, {"Retry-After": "3600"})], "GET", {}, "the server asked to wait longer than 60 s (Retry-After)"),
         ([Status(503)], "GET", {"deadline": 0.3, "clock": FakeClock()}, "its deadline of 0.3 s leaves no time for another attempt"),
