@@ -84,13 +84,13 @@ def _name(name: str) -> str:
     return repr(shown)
 
 
-def check_header(name: str, value: Optional[str], *, owned: bool = True) -> None:
+def check_header(name: str, value: Optional[str]) -> None:
     """Refuse a header that is not valid HTTP, before anything is sent.
 
-    The name must be an RFC 9110 token; the value (unless `None`, "remove
-    this header") visible latin-1 characters with spaces or tabs only between
-    them, so no CR or LF can split the request. With `owned`, the headers of
-    `TRANSPORT_HEADERS` are refused as well, since the transport sets them.
+    The name must be an RFC 9110 token, and not one of `TRANSPORT_HEADERS`
+    (the transport sets those); the value (unless `None`, "remove this
+    header") visible latin-1 characters with spaces or tabs only between
+    them, so no CR or LF can split the request.
     """
     if not isinstance(name, str):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise TypeError(f"header names must be str, got {type(name).__name__}")
@@ -98,16 +98,16 @@ def check_header(name: str, value: Optional[str], *, owned: bool = True) -> None
         raise ValueError(
             f"invalid header name {_name(name)}: a name is letters, digits and !#$%&'*+-.^_`|~, without spaces or colons"
         )
-    if owned and name.lower() in TRANSPORT_HEADERS:
+    if name.lower() in TRANSPORT_HEADERS:
         raise ValueError(
-            f"header {name!r} is set by the transport from what is actually sent; remove it from your headers"
+            f"header {_name(name)} is set by the transport from what is actually sent; remove it from your headers"
         )
     if value is None:
         return
     if not isinstance(value, str):  # pyright: ignore[reportUnnecessaryIsInstance]
-        raise TypeError(f"the value of header {name!r} must be a str (or None to remove it), got {type(value).__name__}")
+        raise TypeError(f"the value of header {_name(name)} must be a str (or None to remove it), got {type(value).__name__}")
     if not _FIELD_VALUE.fullmatch(value):
-        raise ValueError(f"the value of header {name!r} contains {_problem(value)}; remove it")
+        raise ValueError(f"the value of header {_name(name)} contains {_problem(value)}; remove it")
 
 
 def check_headers(headers: Mapping[str, Optional[str]], where: str) -> None:
@@ -154,7 +154,9 @@ def check_base_url(url: str) -> str:
         raise ValueError("base_url may hold only printable ASCII without spaces; percent-encode anything else")
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
-        raise ValueError(f"base_url must start with http:// or https://, got {_safe_url(url)!r}")
+        # An "@" may come after a password: such a URL is not shown.
+        shown = repr(url) if "@" not in url else "a URL holding '@' (not shown)"
+        raise ValueError(f"base_url must start with http:// or https://, got {shown}")
     if "@" in parts.netloc:
         raise ValueError(
             "base_url must not contain a user name or password (user:password@host): "
@@ -171,15 +173,6 @@ def check_base_url(url: str) -> str:
     if parts.query or parts.fragment or url.endswith(("?", "#")):
         raise ValueError(f"base_url must not have a query or fragment (paths are appended to it): {url!r}")
     return url.rstrip("/")
-
-
-def _safe_url(url: str) -> str:
-    """`url` with anything before an `@` in its authority replaced, for messages."""
-    head, sep, rest = url.partition("//")
-    authority, slash, path = rest.partition("/")
-    if "@" in authority:
-        authority = "***@" + authority.rsplit("@", 1)[1]
-    return head + sep + authority + slash + path
 
 
 def check_url_length(url: str, operation: str) -> None:

@@ -167,9 +167,11 @@ def test_a_base_url_that_is_not_a_usable_url_is_refused(url: str, problem: str) 
         config(base_url=url)
 
 
-@pytest.mark.parametrize("url", ["http://user:hunter2@api.test", "https://hunter2@api.test/v1", "http://u:hunter2@[::1]:8080"])
+@pytest.mark.parametrize(
+    "url", ["http://user:hunter2@api.test", "https://hunter2@api.test/v1", "http://u:hunter2@[::1]:8080", "ftp://u:hunter2@x", "u:hunter2@api.test"]
+)
 def test_credentials_in_base_url_are_refused_and_never_shown(url: str) -> None:
-    with pytest.raises(ValueError, match="must not contain a user name or password") as caught:
+    with pytest.raises(ValueError, match="must not contain a user name or password|not shown") as caught:
         config(base_url=url)
     assert "hunter2" not in str(caught.value)
 
