@@ -12,7 +12,12 @@ A ratio is the median over rounds of the SDK/raw ratio of each round's
 back-to-back pair. Each driver is measured in a fresh interpreter of its
 own, as its users run it (see docs/performance.md for why).
 
-    python bench/run.py [--rounds 11] [--calls 500]
+The SDK's own transport (`h11`) is compared with the fastest raw library of
+its kind: raw httpx for the blocking client, raw aiohttp at 32 concurrent
+calls for the async one; pages at 32 concurrent calls are compared with raw
+aiohttp too (`RAW_OF`).
+
+    python bench/run.py [--rounds 11] [--calls 500] [--section NAME ...]
 """
 
 from __future__ import annotations
