@@ -35,6 +35,7 @@ import weakref
 from typing import Any, AsyncIterator, Dict, Iterable, List, Mapping, NoReturn, Optional
 
 import anyio
+import h11
 import httpx
 
 from wootiv_core.errors import APIResponseTooLargeError, APITimeoutError
@@ -62,10 +63,21 @@ __all__ = ["HttpxTransport", "AsyncHttpxTransport"]
 #: `InvalidURL` and `StreamError` are not `HTTPError`s; `ValueError` covers
 #: values httpx cannot encode (such as a non-ASCII header) and `OSError` what a
 #: custom transport lets through.
-_FAILURES = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, httpx.CookieConflict, OSError, ValueError)
+_FAILURES = (
+    httpx.HTTPError,
+    httpx.InvalidURL,
+    httpx.StreamError,
+    httpx.CookieConflict,
+    h11.ProtocolError,
+    OSError,
+    ValueError,
+)
 
-#: What httpx raises for a request it will not send as it stands.
+#: What httpx raises for a request it will not send as it stands. h11's own
+#: `LocalProtocolError` comes through unwrapped when the body does not match
+#: its declared `Content-Length`.
 _MISTAKES = (
+    h11.LocalProtocolError,
     httpx.LocalProtocolError,
     httpx.UnsupportedProtocol,
     httpx.InvalidURL,
