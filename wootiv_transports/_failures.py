@@ -69,16 +69,13 @@ def _chained(error: Exception, exc: BaseException, message: str, shown: str) -> 
     return error
 
 
-def connection_error(
-    request: Request, exc: BaseException, *, timeout: bool, sent: bool, what: Optional[str] = None
-) -> APIConnectionError:
+def connection_error(request: Request, exc: BaseException, *, timeout: bool, sent: bool) -> APIConnectionError:
     """The SDK's error for a network failure `exc`; raise it outside the `except` block.
 
-    `what` replaces the library's message (for a timeout the SDK enforced
-    itself, for instance). The library exception becomes `__cause__` when
-    its message carries no secret.
+    The library exception becomes `__cause__` when its message carries no
+    secret.
     """
-    message = what if what is not None else str(exc)
+    message = str(exc)
     shown = scrub(message, request)
     kind = type(exc).__name__
     if timeout:

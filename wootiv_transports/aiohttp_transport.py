@@ -70,7 +70,7 @@ _MISTAKES: Tuple[type, ...] = (ValueError,) + tuple(
 
 
 def _failure(request: Request, exc: Exception) -> Exception:
-    if isinstance(exc, _MISTAKES) and not isinstance(exc, OSError):
+    if isinstance(exc, _MISTAKES):
         return caller_mistake(request, exc, "aiohttp")
     timeout = isinstance(exc, asyncio.TimeoutError)
     return connection_error(request, exc, timeout=timeout, sent=not isinstance(exc, _NOT_SENT))

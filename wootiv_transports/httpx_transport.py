@@ -109,7 +109,7 @@ _timeouts = TimeoutCache(_httpx_timeout)
 
 
 def _failure(request: Request, exc: Exception, attempt: Attempt) -> Exception:
-    if isinstance(exc, _MISTAKES) and not isinstance(exc, OSError):
+    if isinstance(exc, _MISTAKES):
         return caller_mistake(request, exc, "httpx")
     sent = attempt.wrote and not isinstance(exc, _NOT_SENT)
     return connection_error(request, exc, timeout=isinstance(exc, httpx.TimeoutException), sent=sent)
