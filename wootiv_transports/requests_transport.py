@@ -109,6 +109,12 @@ def _read_body(answer: requests.Response, request: Request, attempt: Attempt, bo
     length = declared_length(headers.get("content-length"))
     if limit is not None and length is not None and length > limit:
         raise APIResponseTooLargeError(request, limit)
+    if getattr(answer, "_content_consumed", False):
+        # A response hook of the session read the body already.
+        content = answer.content
+        if limit is not None and len(content) > limit:
+            raise APIResponseTooLargeError(request, limit)
+        return content
     if bounded and (limit is None or (length is not None and "content-encoding" not in headers)):
         return answer.content
     raw: Any = answer.raw
