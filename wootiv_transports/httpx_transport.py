@@ -119,19 +119,19 @@ def _bound_passed(request: Request) -> APITimeoutError:
     return APITimeoutError(request, f"Request timed out: {BOUND_PASSED}.", sent=True)
 
 
-def _refuse_declared(answer: httpx.Response, request: Request, limit: int) -> bool:
-    """Refuse an answer whose `Content-Length` is past `limit`; whether reading it whole is safe."""
+def _refuse_declared(answer: httpx.Response, request: Request, limit: int) -> None:
+    """Refuse an answer whose `Content-Length` is past `limit`, before reading any of it."""
     length = declared_length(answer.headers.get("content-length"))
     if length is not None and length > limit:
         raise APIResponseTooLargeError(request, limit)
-    return length is not None and "content-encoding" not in answer.headers
 
 
 def _read_body(answer: httpx.Response, request: Request, attempt: Attempt, bounded: bool) -> bytes:
+    # Read chunk by chunk even when the length is declared: a compressed body
+    # may decode to far more, and this loop costs no more than `read()`.
     limit = request.max_response_size
-    if limit is None or _refuse_declared(answer, request, limit):
-        if bounded:
-            return answer.read()
+    if limit is not None:
+        _refuse_declared(answer, request, limit)
     chunks: List[bytes] = []
     size = 0
     for chunk in answer.iter_bytes():
@@ -146,13 +146,13 @@ def _read_body(answer: httpx.Response, request: Request, attempt: Attempt, bound
 
 async def _aread_body(answer: httpx.Response, request: Request) -> bytes:
     limit = request.max_response_size
-    if limit is None or _refuse_declared(answer, request, limit):
-        return await answer.aread()
+    if limit is not None:
+        _refuse_declared(answer, request, limit)
     chunks: List[bytes] = []
     size = 0
     async for chunk in answer.aiter_bytes():
         size += len(chunk)
-        if size > limit:
+        if limit is not None and size > limit:
             raise APIResponseTooLargeError(request, limit)
         chunks.append(chunk)
     return b"".join(chunks)
