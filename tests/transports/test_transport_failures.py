@@ -78,12 +78,13 @@ async def test_an_unreachable_proxy(driver: Any, refused_url: str, server: Any) 
     _only_connection_error(error)
 
 
-async def _timed_out(driver: Any, transport: Any, request: Request, limit: float) -> None:
+async def _timed_out(driver: Any, transport: Any, request: Request, limit: float) -> APIConnectionError:
     started = time.monotonic()
     error = await _failure(driver, transport, request)
     elapsed = time.monotonic() - started
     assert isinstance(error, APITimeoutError), f"expected a timeout, got {error.__cause__!r}"
     assert elapsed < limit + 0.75, f"took {elapsed:.2f}s for a {limit}s limit"
+    return error
 
 
 @pytest.mark.parametrize("route", ["/sleep?seconds=2", "/stall-body?seconds=2"], ids=["before-headers", "mid-body"])
@@ -109,16 +110,17 @@ async def test_a_timeout_waiting_for_the_pool(pooling_driver: Any, server: Any) 
         if driver.is_async:
             holding = asyncio.ensure_future(transport.send(slow))
             await asyncio.sleep(0.2)
-            await _timed_out(driver, transport, waiting, 0.4)
+            error = await _timed_out(driver, transport, waiting, 0.4)
             await holding
         else:
             holder = threading.Thread(target=transport.send, args=(slow,))
             holder.start()
             time.sleep(0.2)
-            await _timed_out(driver, transport, waiting, 0.4)
+            error = await _timed_out(driver, transport, waiting, 0.4)
             holder.join()
     finally:
         await driver.close(transport)
+    assert not error.sent, "nothing can have been sent while waiting for a connection"
 
 
 async def test_cancellation_passes_through_untouched(async_driver: Any, server: Any) -> None:
