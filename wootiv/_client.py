@@ -19,10 +19,11 @@ from typing_extensions import Self
 
 import attrs
 
+from wootiv_core.checks import check_deadline, check_retry_writes
 from wootiv_core.config import DEFAULT_ENVIRONMENT, ENVIRONMENTS, ClientConfig
 from wootiv_core.errors import APIError, WootivError
 from wootiv_core.exchange import Done, Flow, Send, exchange
-from wootiv_core.http import DEFAULT_TIMEOUT, Timeout
+from wootiv_core.http import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Timeout
 from wootiv_core.operation import NOT_GIVEN, Call, NotGiven, PagedCall
 from wootiv_core.paging import PageData
 from wootiv_core.request_builder import WRITE_METHODS, build_request
@@ -55,6 +56,9 @@ def _config(
     default_headers: Optional[Mapping[str, str]],
     default_query: Optional[Mapping[str, object]],
     strict: bool,
+    deadline: Optional[float] = None,
+    retry_writes: bool = False,
+    max_response_size: Optional[int] = DEFAULT_MAX_RESPONSE_SIZE,
 ) -> ClientConfig:
     key = api_key if api_key is not None else os.environ.get("WOOTIV_API_KEY")
     if not key:
@@ -82,6 +86,9 @@ def _config(
         default_query=dict(default_query or {}),
         strict=strict,
         user_agent=f"Wootiv/Python {__version__}",
+        deadline=deadline,
+        retry_writes=retry_writes,
+        max_response_size=max_response_size,
     )
 
 
@@ -109,6 +116,9 @@ class _ClientBase(ResourceTree[M], Generic[M]):
         proxies: ProxiesOption = None,
         strict_response_validation: bool = False,
         _strict_response_validation: Optional[bool] = None,
+        deadline: Optional[float] = None,
+        retry_writes: bool = False,
+        max_response_size: Optional[int] = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         configure_from_env()
         self._config = _config(
@@ -120,6 +130,9 @@ class _ClientBase(ResourceTree[M], Generic[M]):
             default_headers=default_headers,
             default_query=default_query,
             strict=strict_response_validation if _strict_response_validation is None else _strict_response_validation,
+            deadline=deadline,
+            retry_writes=retry_writes,
+            max_response_size=max_response_size,
         )
         self._transport = type(self)._make_transport(http_client, transport=transport, proxy=proxy, proxies=proxies)
         self._owns_transport = True
@@ -170,7 +183,10 @@ class _ClientBase(ResourceTree[M], Generic[M]):
         request = build_request(self._config, call, nonce)
         read = result_reader(call.op, self._config.strict)
         config = self._config
-        deadline = None if config.deadline is None else time.monotonic() + config.deadline
+        options = call.options
+        seconds = config.deadline if options.deadline is NOT_GIVEN else check_deadline(options.deadline)
+        retry_writes = config.retry_writes if options.retry_writes is NOT_GIVEN else check_retry_writes(options.retry_writes)
+        deadline = None if seconds is None else time.monotonic() + seconds
         return exchange(
             request,
             read,
@@ -179,7 +195,7 @@ class _ClientBase(ResourceTree[M], Generic[M]):
             random=random.random,
             clock=time.monotonic,
             deadline=deadline,
-            retry_writes=config.retry_writes,
+            retry_writes=retry_writes,
         )
 
     @property
