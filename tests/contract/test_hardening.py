@@ -227,3 +227,17 @@ def test_a_connection_error_pickles_without_the_key(harness: Harness) -> None:
     copy = pickle.loads(data)
     assert type(copy) is type(caught.value) and str(copy) == str(caught.value) and copy.sent is False
     assert API_KEY.encode() not in data
+
+
+def test_a_status_error_pickles_without_library_objects(harness: Harness) -> None:
+    # The aiohttp driver's answers carry a CIMultiDictProxy, which cannot be
+    # pickled: the error must hold the core's own copy of the headers.
+    harness.server.reply(404, {"message": "no such role"}, {"x-request-id": "abc"})
+    with pytest.raises(wootiv.NotFoundError) as caught:
+        harness.run(lambda c: c.roles.retrieve("r1"))
+    data = pickle.dumps(caught.value)
+    copy = pickle.loads(data)
+    assert type(copy) is wootiv.NotFoundError and copy.status_code == 404 and copy.body == {"message": "no such role"}
+    assert copy.response.headers["x-request-id"] == "abc"
+    assert type(copy.response.headers).__module__.startswith("wootiv")
+    assert API_KEY.encode() not in data
