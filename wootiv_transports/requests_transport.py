@@ -135,24 +135,20 @@ def _read_body(answer: requests.Response, request: Request, attempt: Attempt, bo
         chunks.append(chunk)
 
 
-def _is_timeout(exc: BaseException, depth: int = 0) -> bool:
+def _is_timeout(exc: BaseException) -> bool:
     """Whether a failure is a timeout, including one requests wraps in another error.
 
     A read timeout while the body streams in is raised as a plain
     `requests.ConnectionError` around urllib3's `ReadTimeoutError`, and a
     socket timeout can sit inside urllib3's `ProtocolError` or be the
-    `reason` of a `MaxRetryError`; a few levels are searched.
+    `reason` of a `MaxRetryError`. A refused or failed connect
+    (`NewConnectionError`) is not one, although urllib3 derives it from its
+    connect timeout class for historical reasons.
     """
-    if isinstance(exc, urllib3.exceptions.NewConnectionError):
-        # A refused or failed connect; urllib3 derives it from its connect
-        # timeout class for historical reasons.
-        return False
-    if isinstance(exc, _TIMEOUTS):
-        return True
-    if depth == 3:
-        return False
-    inner = [*exc.args, getattr(exc, "reason", None)]
-    return any(isinstance(item, BaseException) and _is_timeout(item, depth + 1) for item in inner)
+    return any(
+        isinstance(item, _TIMEOUTS) and not isinstance(item, urllib3.exceptions.NewConnectionError)
+        for item in _causes(exc)
+    )
 
 
 class _Upload:
