@@ -42,6 +42,7 @@ class Attempt:
         return left if wait is None or wait > left else wait
 
     def expired(self) -> bool:
+        """Whether the bound has passed (checked between reads where the I/O is not the adapter's)."""
         return self.ends is not None and monotonic() >= self.ends
 
 
