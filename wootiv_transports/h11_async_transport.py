@@ -437,7 +437,8 @@ class AsyncH11Transport:
         try:
             route, origin, target = self._options.router.route(request.url)
         except ValueError as exc:
-            raise APIConnectionError(request, f"Connection error: {exc}.", sent=False) from exc
+            # A caller's mistake, never retried; the URL is not repeated (it may hold credentials).
+            raise ValueError(f"the h11 transport cannot send to this URL: {exc}") from None
         timeout = request.timeout
         deadline = None if timeout.attempt is None else loop.time() + timeout.attempt
         fresh = False

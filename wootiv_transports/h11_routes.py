@@ -76,7 +76,7 @@ def split_url(url: str) -> Tuple[str, str]:
     """
     start = url.find("://")
     if start <= 0:
-        raise ValueError(f"not an absolute URL: {url!r}")
+        raise ValueError("not an absolute URL (scheme://host/path)")
     end = len(url)
     for mark in "/?#":
         found = url.find(mark, start + 3)
@@ -245,7 +245,7 @@ class Router:
 
     def _work_out(self, prefix: str) -> Tuple[Route, Origin]:
         origin = parse_origin(prefix)
-        if "@" in origin.authority:
+        if "@" in prefix.partition("://")[2]:
             raise ValueError("credentials in the URL are not sent; use the client's api_key")
         proxy = self._settings.by_scheme.get(origin.scheme)
         if proxy is not None and _bypasses(origin, self._settings.no_proxy):

@@ -157,10 +157,20 @@ class _HeaderCache:
 _header_cache = _HeaderCache()
 
 
-def _refused(request: Request, exc: BaseException) -> ValueError:
-    error = ValueError(f"the request cannot be sent as HTTP/1.1: {exc}")
-    error.__cause__ = exc
-    return error
+def _refused(exc: BaseException) -> ValueError:
+    """The `ValueError` for a request h11 will not send, without quoting it.
+
+    h11's own message quotes the offending header value, which may be the
+    API key: it is neither repeated nor chained.
+    """
+    text = str(exc)
+    if text.startswith("Illegal header"):
+        reason = "a header name or value holds a character HTTP/1.1 does not allow (a line break, NUL, or a space or tab at an end)"
+    elif "Content-Length" in text:
+        reason = "the body does not match its Content-Length"
+    else:
+        reason = "h11 refused the request line or its framing"
+    return ValueError(f"the request cannot be sent as HTTP/1.1: {reason}")
 
 
 class Exchange:
@@ -221,7 +231,7 @@ class Exchange:
                 return head + (connection.send(h11.EndOfMessage()) or b"")
             return head
         except (h11.LocalProtocolError, UnicodeError) as exc:
-            raise _refused(request, exc) from exc
+            raise _refused(exc) from None
 
     def body(self) -> Iterator[bytes]:
         """The encoded body after `head()`, chunk by chunk (nothing if `head()` held it).
@@ -245,7 +255,7 @@ class Exchange:
                         yield data
             end = connection.send(h11.EndOfMessage())
         except h11.LocalProtocolError as exc:
-            raise _refused(self.request, exc) from exc
+            raise _refused(exc) from None
         if end:
             yield end
 
