@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         WootivError as WootivError,
     )
     from wootiv_core.http import Timeout as Timeout
+    from wootiv_core.pool import PoolLimits as PoolLimits
     from wootiv_core.config import ENVIRONMENTS as ENVIRONMENTS
     from wootiv_core.operation import NOT_GIVEN as NOT_GIVEN, NotGiven as NotGiven
 
@@ -51,6 +52,7 @@ __all__ = [
     "AsyncPager",
     "PageInfo",
     "Timeout",
+    "PoolLimits",
     "ENVIRONMENTS",
     "NOT_GIVEN",
     "NotGiven",
@@ -78,6 +80,7 @@ _WHERE: Dict[str, str] = {
     "AsyncPager": "wootiv._pages",
     "PageInfo": "wootiv._pages",
     "Timeout": "wootiv_core.http",
+    "PoolLimits": "wootiv_core.pool",
     "ENVIRONMENTS": "wootiv_core.config",
     "NOT_GIVEN": "wootiv_core.operation",
     "NotGiven": "wootiv_core.operation",

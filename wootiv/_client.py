@@ -13,6 +13,7 @@ import asyncio
 import os
 import random
 import time
+from types import MappingProxyType
 from typing import Any, Callable, Dict, Generic, Mapping, Optional, TypeVar, Union
 
 from typing_extensions import Self
@@ -33,7 +34,7 @@ from wootiv_core.transport import AsyncTransport, SyncTransport
 from ._logging import configure_from_env
 from ._pages import AsyncPage, AsyncPager, SyncPage
 from ._resource import Async, Resource, Sync
-from ._transports import ProxiesOption, async_transport, sync_transport
+from ._transports import LimitsOption, ProxiesOption, async_transport, pool_limits, sync_transport
 from ._tree import ResourceTree
 from ._version import __version__
 
@@ -61,14 +62,11 @@ def _config(
         raise WootivError(
             "No API key: pass api_key= to the client or set the WOOTIV_API_KEY environment variable."
         )
-    if environment is not None and environment not in ENVIRONMENTS:
-        names = ", ".join(repr(name) for name in ENVIRONMENTS)
-        raise ValueError(f"unknown environment {environment!r}; use one of {names}, or pass base_url=")
     # An explicit choice wins over the environment variable, which wins over the default.
     if base_url:
         url = base_url
     elif environment is not None:
-        url = ENVIRONMENTS[environment]
+        url = _environment_url(environment)
     else:
         url = os.environ.get("WOOTIV_BASE_URL") or ENVIRONMENTS[DEFAULT_ENVIRONMENT]
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:  # pyright: ignore[reportUnnecessaryIsInstance]
@@ -85,11 +83,75 @@ def _config(
     )
 
 
+def _environment_url(environment: str) -> str:
+    if environment not in ENVIRONMENTS:
+        names = ", ".join(repr(name) for name in ENVIRONMENTS)
+        raise ValueError(f"unknown environment {environment!r}; use one of {names}, or pass base_url=")
+    return ENVIRONMENTS[environment]
+
+
+def _call_bounds(
+    deadline: Union[float, None, NotGiven], retry_writes: Optional[bool], max_response_size: Union[int, None, NotGiven]
+) -> Dict[str, Any]:
+    """The `ClientConfig` changes `copy()` makes for the per-call bounds, checked."""
+    changes: Dict[str, Any] = {}
+    if not isinstance(deadline, NotGiven):
+        if deadline is not None and (
+            isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or not 0 < deadline < float("inf")  # pyright: ignore[reportUnnecessaryIsInstance]
+        ):
+            raise ValueError(f"deadline= takes seconds > 0 for a whole call, or None for no bound; got {deadline!r}")
+        changes["deadline"] = None if deadline is None else float(deadline)
+    if retry_writes is not None:
+        if not isinstance(retry_writes, bool):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(f"retry_writes= takes True or False, got {type(retry_writes).__name__}")
+        changes["retry_writes"] = retry_writes
+    if not isinstance(max_response_size, NotGiven):
+        if max_response_size is not None and (
+            isinstance(max_response_size, bool) or not isinstance(max_response_size, int) or max_response_size < 1  # pyright: ignore[reportUnnecessaryIsInstance]
+        ):
+            raise ValueError(
+                f"max_response_size= takes a number of bytes >= 1, or None for no limit; got {max_response_size!r}"
+            )
+        changes["max_response_size"] = max_response_size
+    return changes
+
+
+def _merged(
+    name: str, current: Mapping[str, Any], add: Optional[Mapping[str, Any]], replace: Optional[Mapping[str, Any]]
+) -> Mapping[str, Any]:
+    """`default_*` merged into `current`, or `set_default_*` in its place."""
+    if add is not None and replace is not None:
+        raise ValueError(
+            f"{name}= and set_{name}= given together: keep {name}= to add to the current ones, "
+            f"or set_{name}= to replace them"
+        )
+    if replace is not None:
+        return replace
+    return {**current, **add} if add is not None else current
+
+
+class _Connections:
+    """Whether a transport was closed by the client that owns it.
+
+    Shared by that client and every copy using the same transport, so that
+    each can tell (`is_closed()`) when the connections it uses are gone.
+    """
+
+    __slots__ = ("closed",)
+
+    def __init__(self) -> None:
+        self.closed = False
+
+
 class _ClientBase(ResourceTree[M], Generic[M]):
     """What both clients share: settings, request flows, copies."""
 
     _config: ClientConfig
     _owns_transport: bool
+    #: What the transport was made from, so that a copy can make its own from them.
+    _transport_options: Dict[str, Any]
+    _connections: _Connections
+    _closed: bool
 
     _make_transport: Callable[..., Any]
 
@@ -107,6 +169,7 @@ class _ClientBase(ResourceTree[M], Generic[M]):
         transport: Any = None,
         proxy: Optional[str] = None,
         proxies: ProxiesOption = None,
+        connection_pool_limits: LimitsOption = None,
         strict_response_validation: bool = False,
         _strict_response_validation: Optional[bool] = None,
     ) -> None:
@@ -121,47 +184,122 @@ class _ClientBase(ResourceTree[M], Generic[M]):
             default_query=default_query,
             strict=strict_response_validation if _strict_response_validation is None else _strict_response_validation,
         )
-        self._transport = type(self)._make_transport(http_client, transport=transport, proxy=proxy, proxies=proxies)
+        self._open_transport(
+            {
+                "http_client": http_client,
+                "transport": transport,
+                "proxy": proxy,
+                "proxies": proxies,
+                "limits": pool_limits(connection_pool_limits),
+            }
+        )
+
+    def _open_transport(self, options: Dict[str, Any]) -> None:
+        """Make (and own) the transport `options` describe: `http_client` and the keywords of `_make_transport`."""
+        settings = {key: value for key, value in options.items() if key != "http_client"}
+        self._transport = type(self)._make_transport(options["http_client"], **settings)
+        self._transport_options = options
         self._owns_transport = True
+        self._connections = _Connections()
+        self._closed = False
 
     def with_options(
         self,
         *,
         api_key: Optional[str] = None,
+        environment: Optional[str] = None,
         base_url: Optional[str] = None,
         timeout: TimeoutOption = NOT_GIVEN,
-        max_retries: Optional[int] = None,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
         default_headers: Optional[Mapping[str, str]] = None,
+        set_default_headers: Optional[Mapping[str, str]] = None,
         default_query: Optional[Mapping[str, object]] = None,
+        set_default_query: Optional[Mapping[str, object]] = None,
+        http_client: Any = None,
+        transport: Any = None,
+        proxy: Optional[str] = None,
+        proxies: ProxiesOption = None,
+        connection_pool_limits: LimitsOption = None,
+        strict_response_validation: Optional[bool] = None,
+        _strict_response_validation: Optional[bool] = None,
+        deadline: Union[float, None, NotGiven] = NOT_GIVEN,
+        retry_writes: Optional[bool] = None,
+        max_response_size: Union[int, None, NotGiven] = NOT_GIVEN,
     ) -> Self:
-        """A client with some options changed, sharing this one's connections.
+        """A client like this one with the options given changed; `copy()` is the same.
 
-        Headers and query parameters are added to the current ones. Closing
-        the copy does not close the shared connections; closing the original
-        does.
+        Every constructor option can be given; what is left out is kept.
+        `default_headers=` / `default_query=` are added to the current ones,
+        `set_default_headers=` / `set_default_query=` replace them (giving
+        both forms of one is a `ValueError`). `environment=` picks that
+        environment's URL unless `base_url=` is given too.
+
+        The copy shares this client's connections, and closing it leaves
+        them open, unless it is given `http_client=`, `transport=`, `proxy=`,
+        `proxies=` or `connection_pool_limits=`: then it makes its own
+        transport from them (a new `http_client` starts afresh, the others
+        change what this client's transport was made from), owns it, and
+        closes it on `close()`.
         """
         config = self._config
-        changes: Dict[str, Any] = {}
-        if api_key is not None:
-            changes["api_key"] = api_key
-        if base_url is not None:
-            changes["base_url"] = base_url
-        if not isinstance(timeout, NotGiven):
-            changes["timeout"] = Timeout.coerce(timeout)
-        if max_retries is not None:
-            changes["retry"] = attrs.evolve(config.retry, max_retries=max_retries)
-        if default_headers is not None:
-            changes["default_headers"] = {**config.default_headers, **default_headers}
-        if default_query is not None:
-            changes["default_query"] = {**config.default_query, **default_query}
+        headers = _merged("default_headers", config.default_headers, default_headers, set_default_headers)
+        query = _merged("default_query", config.default_query, default_query, set_default_query)
+        if _strict_response_validation is not None:
+            strict = _strict_response_validation
+        else:
+            strict = config.strict if strict_response_validation is None else strict_response_validation
+        new_config = _config(
+            api_key=config.api_key if api_key is None else api_key,
+            environment=environment,
+            base_url=config.base_url if base_url is None and environment is None else base_url,
+            timeout=config.timeout if isinstance(timeout, NotGiven) else timeout,
+            max_retries=config.retry.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            default_headers=headers,
+            default_query=query,
+            strict=strict,
+        )
+        new_config = attrs.evolve(
+            new_config,
+            retry=attrs.evolve(config.retry, max_retries=new_config.retry.max_retries),
+            deadline=config.deadline,
+            retry_writes=config.retry_writes,
+            max_response_size=config.max_response_size,
+            **_call_bounds(deadline, retry_writes, max_response_size),
+        )
+        changed: Dict[str, Any] = {}
+        if transport is not None:
+            changed["transport"] = transport
+        if connection_pool_limits is not None:
+            changed["limits"] = pool_limits(connection_pool_limits)
+        if proxy is not None or proxies is not None:
+            # One setting in two spellings: the one given replaces both.
+            changed.update(proxy=proxy, proxies=proxies)
         clone = object.__new__(type(self))
         # Cached resource objects point at this client; the copy makes its own.
         clone.__dict__.update({key: value for key, value in self.__dict__.items() if not isinstance(value, Resource)})
-        clone._config = attrs.evolve(config, **changes)
-        clone._owns_transport = False
+        clone._config = new_config
+        if http_client is not None:
+            clone._open_transport({**dict.fromkeys(self._transport_options), **changed, "http_client": http_client})
+        elif changed:
+            clone._open_transport({**self._transport_options, **changed})
+        else:
+            clone._owns_transport = False
+            clone._closed = False
         return clone
 
     copy = with_options
+
+    def is_closed(self) -> bool:
+        """Whether this client was closed, or the client whose connections it shares."""
+        return self._closed or self._connections.closed
+
+    def _mark_closed(self) -> bool:
+        """Record `close()`; true when this client owns an open transport to close."""
+        self._closed = True
+        if not self._owns_transport or self._connections.closed:
+            return False
+        self._connections.closed = True
+        return True
 
     def _flow(self, call: Call[T]) -> Flow[T]:
         # Only writes carry a nonce (their Idempotency-Key and multipart
@@ -202,6 +340,27 @@ class _ClientBase(ResourceTree[M], Generic[M]):
         """How many times a failed call is retried."""
         return self._config.retry.max_retries
 
+    @property
+    def default_headers(self) -> Mapping[str, str]:
+        """The headers sent with every request, as a read-only mapping.
+
+        The SDK's own (`Accept`, `User-Agent`) with `default_headers=` applied
+        over them, as the earlier SDK showed them. Left out: `Authorization`,
+        which holds the API key (`api_key` has it), and what a single
+        operation changes (an `Accept: */*`, a body's `Content-Type`, a
+        write's `Idempotency-Key`, `extra_headers`).
+        """
+        headers = {"Accept": "application/json", "User-Agent": self._config.user_agent}
+        for name, value in self._config.default_headers.items():
+            headers = {key: item for key, item in headers.items() if key.lower() != name.lower()}
+            headers[name] = value
+        return MappingProxyType(headers)
+
+    @property
+    def default_query(self) -> Mapping[str, object]:
+        """The query parameters sent with every request (`default_query=`), read-only."""
+        return MappingProxyType(dict(self._config.default_query))
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
 
@@ -239,7 +398,7 @@ class Wootiv(_ClientBase[Sync]):
 
     def close(self) -> None:
         """Close the connections this client created (idempotent)."""
-        if self._owns_transport:
+        if self._mark_closed():
             self._transport.close()
 
     def __enter__(self) -> "Wootiv":
@@ -284,7 +443,7 @@ class AsyncWootiv(_ClientBase[Async]):
 
     async def close(self) -> None:
         """Close the connections this client created (idempotent)."""
-        if self._owns_transport:
+        if self._mark_closed():
             await self._transport.aclose()
 
     async def __aenter__(self) -> "AsyncWootiv":

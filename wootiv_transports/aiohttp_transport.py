@@ -88,7 +88,8 @@ class AiohttpTransport:
     """Sends through an `aiohttp.ClientSession`: yours (never closed here) or one it creates.
 
     Options for the created session, keyword-only: `proxy` (one proxy URL
-    for all traffic) and `max_connections` (the connector's `limit`). The
+    for all traffic), `max_connections` (the connector's `limit`; `None` is
+    no limit) and `keepalive_expiry` (its `keepalive_timeout`, seconds). The
     created session ignores proxy environment variables (`trust_env=False`,
     aiohttp's default) and does not retry on its own.
     """
@@ -98,7 +99,8 @@ class AiohttpTransport:
         session: Optional[aiohttp.ClientSession] = None,
         *,
         proxy: Optional[str] = None,
-        max_connections: int = 100,
+        max_connections: Optional[int] = 100,
+        keepalive_expiry: Optional[float] = 15.0,
     ) -> None:
         if session is not None:
             if not isinstance(session, aiohttp.ClientSession):  # pyright: ignore[reportUnnecessaryIsInstance]
@@ -112,6 +114,7 @@ class AiohttpTransport:
         self._owned = session is None
         self._proxy = proxy
         self._max_connections = max_connections
+        self._keepalive_expiry = keepalive_expiry
         self._closed = False
         self._closer = DroppedClientCloser()
 
@@ -172,7 +175,9 @@ class AiohttpTransport:
             self._raise_closed()
         self._closer.stop()
         loop = asyncio.get_running_loop()
-        connector = aiohttp.TCPConnector(limit=self._max_connections)
+        connector = aiohttp.TCPConnector(
+            limit=self._max_connections or 0, keepalive_timeout=self._keepalive_expiry
+        )
         session = aiohttp.ClientSession(connector=connector)
         # aiohttp resends an idempotent request once when a connection drops
         # before the answer; retrying is the core's decision, so turn that

@@ -56,7 +56,12 @@ def _failure(request: Request, exc: Exception) -> APIConnectionError:
 
 
 def _client_options(
-    transport: Any, proxy: Optional[str], mounts: Optional[Mapping[str, Any]], max_connections: int, max_keepalive: int
+    transport: Any,
+    proxy: Optional[str],
+    mounts: Optional[Mapping[str, Any]],
+    max_connections: Optional[int],
+    max_keepalive: Optional[int],
+    keepalive_expiry: Optional[float],
 ) -> Dict[str, Any]:
     """Keyword arguments for the client an adapter creates.
 
@@ -64,7 +69,9 @@ def _client_options(
     (the API sends none; following one would hide it from the core).
     """
     options: Dict[str, Any] = {
-        "limits": httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_keepalive),
+        "limits": httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_keepalive, keepalive_expiry=keepalive_expiry
+        ),
         "timeout": None,
         "follow_redirects": False,
     }
@@ -91,7 +98,8 @@ class HttpxTransport:
     Options for the created client, keyword-only: `transport` (an
     `httpx.BaseTransport` to build it around), `proxy` (one proxy URL for all
     traffic), `mounts` (httpx's per-URL-pattern transports), and the pool
-    limits `max_connections` and `max_keepalive_connections`.
+    limits `max_connections`, `max_keepalive_connections` and
+    `keepalive_expiry` (those of `httpx.Limits`; `None` is no limit).
     """
 
     def __init__(
@@ -101,12 +109,15 @@ class HttpxTransport:
         transport: Optional[httpx.BaseTransport] = None,
         proxy: Optional[str] = None,
         mounts: Optional[Mapping[str, Optional[httpx.BaseTransport]]] = None,
-        max_connections: int = 100,
-        max_keepalive_connections: int = 20,
+        max_connections: Optional[int] = 100,
+        max_keepalive_connections: Optional[int] = 20,
+        keepalive_expiry: Optional[float] = 5.0,
     ) -> None:
         if client is None:
             client = httpx.Client(
-                **_client_options(transport, proxy, mounts, max_connections, max_keepalive_connections)
+                **_client_options(
+                transport, proxy, mounts, max_connections, max_keepalive_connections, keepalive_expiry
+            )
             )
             self._owned = True
             # Closes the client if the adapter is dropped unclosed; calling it
@@ -202,12 +213,15 @@ class AsyncHttpxTransport:
         transport: Optional[httpx.AsyncBaseTransport] = None,
         proxy: Optional[str] = None,
         mounts: Optional[Mapping[str, Optional[httpx.AsyncBaseTransport]]] = None,
-        max_connections: int = 100,
-        max_keepalive_connections: int = 20,
+        max_connections: Optional[int] = 100,
+        max_keepalive_connections: Optional[int] = 20,
+        keepalive_expiry: Optional[float] = 5.0,
     ) -> None:
         self._options: Optional[Dict[str, Any]] = None
         if client is None:
-            self._options = _client_options(transport, proxy, mounts, max_connections, max_keepalive_connections)
+            self._options = _client_options(
+                transport, proxy, mounts, max_connections, max_keepalive_connections, keepalive_expiry
+            )
             client = httpx.AsyncClient(**self._options)
         elif isinstance(client, httpx.AsyncClient):  # pyright: ignore[reportUnnecessaryIsInstance]
             _refuse_options_with_client("AsyncHttpxTransport", transport, proxy, mounts)
