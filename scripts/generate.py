@@ -9,6 +9,9 @@ writes, from it alone:
 * `wootiv/resources/*.py`          the resource classes, one declaration per method
 * `wootiv/_tree.py`                the client's resource tree
 * `wootiv/types/__init__.py`       the public type names
+* `wootiv/types/_method_params.py` each method's keyword arguments as a `TypedDict`
+* `wootiv/types/**`                the earlier SDK's import paths (`space.TokenCreateParams`,
+                                   `role_list_params`, `shared_params`, ...)
 * `docs/api.md`                    every operation with its signature
 
 Run it after changing the spec or this script; `--check` (used by `make
@@ -47,6 +50,20 @@ def snake(name: str) -> str:
 
 def pascal(dotted: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[._]", dotted) if part)
+
+
+#: Words the earlier (Stainless-generated) SDK spelled in capitals inside type names.
+ACRONYMS = {"url": "URL"}
+
+
+def stainless_pascal(snake_name: str) -> str:
+    """`create_signed_put_url` -> `CreateSignedPutURL`, as the earlier SDK named types."""
+    return "".join(ACRONYMS.get(part, part[:1].upper() + part[1:]) for part in snake_name.split("_") if part)
+
+
+def singular(resource: str) -> str:
+    """The earlier SDK's singular of a resource name: `roles` -> `role`, `aws` -> `aw`."""
+    return resource[:-1] if resource.endswith("s") and not resource.endswith("ss") else resource
 
 
 def python_name(wire: str, prop: Json) -> str:
@@ -369,6 +386,20 @@ class Op:
         self.args = [args[name] for name in order]
         response = spec.response_schema(raw)
         self.result = self._result(spec, response)
+        self.params_args = [a for a in self.args if a.python not in self.positional]
+        self.has_params = any(a.where not in ("path", "unused") for a in self.args)
+        # The earlier SDK's name: `space.members.list` -> `wootiv.types.space.MemberListParams`,
+        # in module `wootiv/types/space/member_list_params.py`.
+        parts = self.resource.split(".")
+        self.params_package = tuple(parts[:-1])
+        self.params_module = f"{singular(parts[-1])}_{self.method_name}_params"
+        self.params_name = stainless_pascal(self.params_module)
+        # Unique across packages (two `ActionCreateParams` exist): the path's packages in front.
+        self.params_class = "".join(stainless_pascal(part) for part in parts[:-1]) + self.params_name
+        recorded = body.get("x-sdk-type") if body is not None else None
+        ours = ".".join(("wootiv", "types") + self.params_package + (self.params_name,))
+        if recorded is not None and recorded != ours:
+            raise SystemExit(f"{self.id}: the spec records its params as {recorded}, the naming rule gives {ours}")
 
     def _result(self, spec: Spec, response: Optional[Json]) -> str:
         if response is None:
@@ -574,46 +605,135 @@ def gen_tree(tops: List[str]) -> str:
     return "".join(out)
 
 
-def gen_types(spec: Spec) -> str:
-    out = [HEADER, '"""Public type names: response models and request shapes."""\n\n']
+def gen_types(spec: Spec, ops: List[Op]) -> str:
+    out = [HEADER, '"""Public type names: response models, request shapes, and each method\'s `*Params`.\n\n']
+    out.append("The earlier SDK's deeper import paths (`wootiv.types.space.TokenCreateParams`,\n")
+    out.append("`wootiv.types.shared_params.AuditDto`, ...) are the subpackages.\n\"\"\"\n\n")
     models = list(spec.response_models)
     params = [f"{name}Param" for name in spec.request_shapes]
+    method_params = [op.params_class for op in ops if op.has_params]
     out.append("from wootiv_core.api.models import (\n" + "".join(f"    {n},\n" for n in models) + ")\n")
     out.append("from wootiv_core.api.params import (\n" + "".join(f"    {n},\n" for n in params) + ")\n")
     out.append("from wootiv_core.model import Model\n\n")
-    names = ["Model"] + models + params
+    out.append("from ._method_params import (\n" + "".join(f"    {n},\n" for n in method_params) + ")\n\n")
+    names = ["Model"] + models + params + method_params
     out.append("__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]\n")
     return "".join(out)
 
 
-def gen_type_paths(spec: Spec) -> Dict[Path, str]:
+def gen_type_paths(spec: Spec, ops: List[Op]) -> Dict[Path, str]:
     """Modules that keep the earlier SDK's import paths working.
 
-    The earlier SDK had response types in submodules (`wootiv.types.shared.AuditDto`,
-    `wootiv.types.mailbox.stream.registry.PaginatedStreamRegistry`); the spec
-    records each path as `x-sdk-type`. Each becomes a small package re-exporting
-    the model under its old name.
+    The earlier SDK had types in submodules (`wootiv.types.shared.AuditDto`,
+    `wootiv.types.space.TokenCreateParams`,
+    `wootiv.types.role_bulk_create_params.Bulk`). Each such path becomes a
+    small module re-exporting our type under its old name: a package where
+    the earlier SDK had one or where a deeper path passes through, a plain
+    module for its `*_params` files.
     """
-    packages: Dict[Tuple[str, ...], Dict[str, str]] = {}
-    for name in spec.response_models:
-        paths = spec.schemas[name].get("x-sdk-type")
-        for path in [paths] if isinstance(paths, str) else paths or []:
-            parts = path.split(".")
-            if parts[:2] != ["wootiv", "types"] or len(parts) < 4:
-                continue
-            for depth in range(3, len(parts)):
-                packages.setdefault(tuple(parts[2:depth]), {})
-            packages[tuple(parts[2:-1])][parts[-1]] = name
+    paths = earlier_paths(spec, ops)
+    packages = {package[:depth] for package in paths if package for depth in range(1, len(package) + 1)}
     files: Dict[Path, str] = {}
-    for package, names in sorted(packages.items()):
+    for package in sorted(packages | set(paths)):
+        if not package:
+            continue
+        names = paths.get(package, {})
         dotted = ".".join(("wootiv", "types") + package)
         out = [HEADER, f'"""Earlier-SDK import path `{dotted}`: re-exports of `wootiv.types`."""\n']
-        if names:
-            out.append("\nfrom wootiv_core.api.models import (\n")
-            out.extend(f"    {ours} as {old},\n" if ours != old else f"    {ours} as {ours},\n" for old, ours in sorted(names.items()))
-            out.append(")\n\n__all__ = [" + ", ".join(f'"{old}"' for old in sorted(names)) + "]\n")
-        files[ROOT.joinpath("wootiv", "types", *package, "__init__.py")] = "".join(out)
+        by_module: Dict[str, List[Tuple[str, str]]] = {}
+        for old, where in sorted(names.items()):
+            module, ours = where.split(":")
+            by_module.setdefault(module, []).append((ours, old))
+        for module, pairs in sorted(by_module.items()):
+            source = "wootiv.types._method_params" if module == "._method_params" else module
+            out.append(f"\nfrom {source} import (\n")
+            out.extend(f"    {ours} as {old},\n" for ours, old in pairs)
+            out.append(")\n")
+        listed = ", ".join(f'"{old}"' for old in sorted(names))
+        if names and len(listed) <= 88:
+            out.append(f"\n__all__ = [{listed}]\n")
+        elif names:
+            out.append("\n__all__ = [\n" + "".join(f'    "{old}",\n' for old in sorted(names)) + "]\n")
+        is_package = package in packages and any(other[: len(package)] == package and other != package for other in paths)
+        is_package = is_package or not package[-1].endswith("_params")
+        target = ROOT.joinpath("wootiv", "types", *package, "__init__.py") if is_package else ROOT.joinpath(
+            "wootiv", "types", *package[:-1], package[-1] + ".py"
+        )
+        files[target] = "".join(out)
     return files
+
+
+def gen_method_params(spec: Spec, ops: List[Op]) -> str:
+    """Every method's keyword arguments as a `TypedDict`: the earlier SDK's `*Params`.
+
+    One per method that takes query or body arguments; keyword path
+    parameters are part of it, the positional ones are not (as before).
+    """
+    body: List[str] = []
+    names: List[str] = []
+    taken = set(spec.response_models) | {f"{name}Param" for name in spec.request_shapes}
+    for op in ops:
+        if not op.has_params:
+            continue
+        if op.params_class in taken:
+            raise SystemExit(f"{op.id}: its params class {op.params_class} has a name already taken")
+        taken.add(op.params_class)
+        names.append(op.params_class)
+        body.append(f"\n\nclass {op.params_class}(TypedDict, total=False):\n")
+        call = f"client.{op.resource}.{op.method_name}"
+        body.append(docstring(f"The keyword arguments of `{call}()`, to pass as `{call}(..., **params)`.", "    "))
+        for arg in op.params_args:
+            fixed = arg.where in ("path", "unused")
+            annotation = "str" if fixed else param_type(spec, arg.schema)
+            wrap = "Required" if arg.required or fixed else "NotRequired"
+            body.append(f"\n    {arg.python}: {wrap}[{annotation}]\n")
+            if arg.description:
+                body.append(docstring(arg.description, "    "))
+    text = "".join(body)
+    out = [HEADER, '"""Each method\'s keyword arguments as a `TypedDict` (the earlier SDK\'s `*Params`).\n\n']
+    out.append("Build one to pass as `**params`; type checkers check its keys and values.\n\"\"\"\n\n")
+    if used(text, ["datetime"]):
+        out.append("import datetime\n")
+    out.append(f"from typing import {', '.join(used(text, ['Literal', 'Mapping', 'Optional', 'Sequence', 'Union']))}\n\n")
+    out.append(f"from typing_extensions import {', '.join(used(text, ['NotRequired', 'Required', 'TypedDict']))}\n\n")
+    shapes = used(text, [f"{name}Param" for name in spec.request_shapes])
+    if shapes:
+        out.append("from wootiv_core.api.params import (\n" + "".join(f"    {n},\n" for n in shapes) + ")\n\n")
+    if used(text, ["FileInput"]):
+        out.append("from .._files import FileInput\n\n")
+    out.append("__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]\n")
+    out.append(text)
+    return "".join(out)
+
+
+def earlier_paths(spec: Spec, ops: List[Op]) -> Dict[Tuple[str, ...], Dict[str, str]]:
+    """Every earlier-SDK type path below `wootiv.types`, as {module path: {old name: (module, our name)}}.
+
+    Response models and request shapes come from the spec's `x-sdk-type`;
+    method params from the naming rule (checked against `x-sdk-type` where
+    the spec records it). A request shape under `shared` is the earlier
+    `shared_params` one.
+    """
+    paths: Dict[Tuple[str, ...], Dict[str, str]] = {}
+    models, shapes = set(spec.response_models), set(spec.request_shapes)
+    for name, schema in spec.schemas.items():
+        recorded = schema.get("x-sdk-type")
+        for path in [recorded] if isinstance(recorded, str) else recorded or []:
+            parts = path.split(".")[2:]
+            if name in models:
+                paths.setdefault(tuple(parts[:-1]), {})[parts[-1]] = f"wootiv_core.api.models:{name}"
+            if name in shapes:
+                if parts[0] == "shared":
+                    parts[0] = "shared_params"
+                elif name in models:
+                    continue  # the response model's path; its request form has none
+                paths.setdefault(tuple(parts[:-1]), {})[parts[-1]] = f"wootiv_core.api.params:{name}Param"
+    for op in ops:
+        if op.has_params:
+            ours = f"._method_params:{op.params_class}"
+            paths.setdefault(op.params_package, {})[op.params_name] = ours
+            paths.setdefault(op.params_package + (op.params_module,), {})[op.params_name] = ours
+    return paths
 
 
 def gen_docs(spec: Spec, ops: List[Op]) -> str:
@@ -657,13 +777,14 @@ def generate() -> Dict[Path, str]:
         ROOT / "wootiv_core" / "api" / "params.py": gen_params(spec),
         ROOT / "wootiv_core" / "api" / "operations.py": gen_operations(spec, ops),
         ROOT / "wootiv" / "_tree.py": gen_tree(tops),
-        ROOT / "wootiv" / "types" / "__init__.py": gen_types(spec),
+        ROOT / "wootiv" / "types" / "__init__.py": gen_types(spec, ops),
+        ROOT / "wootiv" / "types" / "_method_params.py": gen_method_params(spec, ops),
         ROOT / "docs" / "api.md": gen_docs(spec, ops),
         ROOT / "wootiv" / "resources" / "__init__.py": HEADER + '"""Resource classes, one module per top-level resource."""\n',
     }
     for top in tops:
         files[ROOT / "wootiv" / "resources" / f"{top}.py"] = gen_resource_module(spec, top, groups, children)
-    files.update(gen_type_paths(spec))
+    files.update(gen_type_paths(spec, ops))
     return files
 
 
