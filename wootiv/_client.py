@@ -258,14 +258,13 @@ class _ClientBase(ResourceTree[M], Generic[M]):
             default_query=query,
             strict=strict,
         )
-        new_config = attrs.evolve(
-            new_config,
-            retry=attrs.evolve(config.retry, max_retries=new_config.retry.max_retries),
-            deadline=config.deadline,
-            retry_writes=config.retry_writes,
-            max_response_size=config.max_response_size,
-            **_call_bounds(deadline, retry_writes, max_response_size),
-        )
+        kept = {
+            "retry": attrs.evolve(config.retry, max_retries=new_config.retry.max_retries),
+            "deadline": config.deadline,
+            "retry_writes": config.retry_writes,
+            "max_response_size": config.max_response_size,
+        }
+        new_config = attrs.evolve(new_config, **{**kept, **_call_bounds(deadline, retry_writes, max_response_size)})
         changed: Dict[str, Any] = {}
         if transport is not None:
             changed["transport"] = transport

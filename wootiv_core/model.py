@@ -131,13 +131,14 @@ class Model:
 
         As in pydantic, Python names unless `by_alias=True` (wire names, as
         `to_dict()` gives). Values are always JSON-compatible (pydantic's
-        `mode="json"`), and fields the server did not send are always left
-        out (`exclude_unset=True`); no other pydantic option exists here.
+        `mode="json"`), and optional fields the server did not send are
+        always left out (`exclude_unset=True`); no other pydantic option
+        exists here.
         """
         if not exclude_unset:
             raise ValueError(
-                "model_dump(exclude_unset=False) is not supported: a model keeps only the fields the server sent; "
-                "read a missing one as an attribute (it is None)"
+                "model_dump(exclude_unset=False) is not supported: like to_dict(), it leaves out the optional "
+                "fields the server did not send; read such a field as an attribute (it is None)"
             )
         return self.to_dict(use_api_names=by_alias)
 
