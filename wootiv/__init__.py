@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from wootiv_core.operation import NOT_GIVEN as NOT_GIVEN, NotGiven as NotGiven
 
     from . import types as types
-    from ._client import AsyncWootiv as AsyncWootiv, Wootiv as Wootiv
+    from ._client import AsyncClient as AsyncClient, AsyncWootiv as AsyncWootiv, Client as Client, Wootiv as Wootiv
     from ._pages import AsyncPage as AsyncPage, AsyncPager as AsyncPager, PageInfo as PageInfo, SyncPage as SyncPage
 
 __all__ = [
@@ -47,6 +47,8 @@ __all__ = [
     "types",
     "Wootiv",
     "AsyncWootiv",
+    "Client",
+    "AsyncClient",
     "SyncPage",
     "AsyncPage",
     "AsyncPager",
@@ -75,6 +77,8 @@ __all__ = [
 _WHERE: Dict[str, str] = {
     "Wootiv": "wootiv._client",
     "AsyncWootiv": "wootiv._client",
+    "Client": "wootiv._client",
+    "AsyncClient": "wootiv._client",
     "SyncPage": "wootiv._pages",
     "AsyncPage": "wootiv._pages",
     "AsyncPager": "wootiv._pages",

@@ -38,7 +38,7 @@ from ._transports import LimitsOption, ProxiesOption, async_transport, pool_limi
 from ._tree import ResourceTree
 from ._version import __version__
 
-__all__ = ["Wootiv", "AsyncWootiv"]
+__all__ = ["Wootiv", "AsyncWootiv", "Client", "AsyncClient"]
 
 T = TypeVar("T")
 M = TypeVar("M", Sync, Async)
@@ -450,3 +450,10 @@ class AsyncWootiv(_ClientBase[Async]):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+
+Client = Wootiv
+"""The earlier SDK's other name for `Wootiv`."""
+
+AsyncClient = AsyncWootiv
+"""The earlier SDK's other name for `AsyncWootiv`."""

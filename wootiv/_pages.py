@@ -65,12 +65,17 @@ class _PageBase(Generic[T]):
 
     @property
     def total(self) -> Optional[int]:
-        """The envelope's `total` field, if any (the API documents it as the records on this page)."""
+        """The envelope's `total` field, if any.
+
+        The API's description calls it the records on this page, while
+        nestjsx/crud servers send the count of all records here; read it as
+        your server fills it.
+        """
         return self._data.total
 
     @property
     def count(self) -> Optional[int]:
-        """The envelope's `count` field, if any (the API documents it as all records)."""
+        """The envelope's `count` field, if any (the counterpart of `total`; see there)."""
         return self._data.count
 
     def to_dict(self, *, use_api_names: bool = True) -> Dict[str, Any]:

@@ -246,3 +246,7 @@ def test_closing_twice_is_harmless() -> None:
     client.close()
     client.close()
     assert recorder.closed and client.is_closed()
+
+
+def test_the_earlier_client_names_are_the_clients() -> None:
+    assert wootiv.Client is Wootiv and wootiv.AsyncClient is AsyncWootiv
