@@ -632,11 +632,10 @@ def gen_type_paths(spec: Spec, ops: List[Op]) -> Dict[Path, str]:
     module for its `*_params` files.
     """
     paths = earlier_paths(spec, ops)
+    # Every path with a name below it, and every package a deeper path passes through.
     packages = {package[:depth] for package in paths if package for depth in range(1, len(package) + 1)}
     files: Dict[Path, str] = {}
-    for package in sorted(packages | set(paths)):
-        if not package:
-            continue
+    for package in sorted(packages):
         names = paths.get(package, {})
         dotted = ".".join(("wootiv", "types") + package)
         out = [HEADER, f'"""Earlier-SDK import path `{dotted}`: re-exports of `wootiv.types`."""\n']
@@ -654,11 +653,11 @@ def gen_type_paths(spec: Spec, ops: List[Op]) -> Dict[Path, str]:
             out.append(f"\n__all__ = [{listed}]\n")
         elif names:
             out.append("\n__all__ = [\n" + "".join(f'    "{old}",\n' for old in sorted(names)) + "]\n")
-        is_package = package in packages and any(other[: len(package)] == package and other != package for other in paths)
-        is_package = is_package or not package[-1].endswith("_params")
-        target = ROOT.joinpath("wootiv", "types", *package, "__init__.py") if is_package else ROOT.joinpath(
-            "wootiv", "types", *package[:-1], package[-1] + ".py"
-        )
+        passed_through = any(len(other) > len(package) and other[: len(package)] == package for other in paths)
+        if passed_through or not package[-1].endswith("_params"):
+            target = ROOT.joinpath("wootiv", "types", *package, "__init__.py")
+        else:
+            target = ROOT.joinpath("wootiv", "types", *package[:-1], package[-1] + ".py")
         files[target] = "".join(out)
     return files
 

@@ -55,7 +55,8 @@ class PoolLimits:
       connections, so `max_keepalive_connections` does not apply.
     * requests: `max_connections` becomes the `HTTPAdapter`'s `pool_maxsize`,
       the connections kept per host (urllib3's pools do not block, so it is
-      no cap on concurrent calls); urllib3 has no idle expiry or idle count.
+      no cap on concurrent calls; `None` keeps the SDK's 100); urllib3 has
+      no idle expiry or idle count.
     """
 
     #: Connections open at once, busy or idle (`None`: no limit).

@@ -22,7 +22,7 @@ import wootiv
 import wootiv.types
 from wootiv.types import Model
 
-from .conftest import OPS, SPEC, Op, method_of, ref_name
+from .conftest import OPS, SPEC, Op, method_of, python_name, ref_name
 
 SCHEMAS: Dict[str, Any] = SPEC["components"]["schemas"]
 
@@ -104,34 +104,6 @@ def recorded_paths() -> List[Tuple[str, str]]:
     return found
 
 
-@pytest.mark.parametrize("schema, path", recorded_paths(), ids=[path for _, path in recorded_paths()])
-def test_every_recorded_type_path_imports(schema: str, path: str) -> None:
-    value = load(path)
-    if isinstance(value, type) and issubclass(value, Model):
-        assert value.__name__ == schema
-    elif path.rsplit(".", 1)[1].endswith("Params"):
-        assert is_typeddict(value)
-    else:
-        assert is_typeddict(value) or value is not None  # a request shape, or a list/union alias
-
-
-def test_shared_params_hold_the_request_forms_of_the_shared_models() -> None:
-    from wootiv.types import shared, shared_params
-
-    shared_names = sorted(path.rsplit(".", 1)[1] for _, path in recorded_paths() if path.startswith("wootiv.types.shared."))
-    assert shared_names == sorted(shared_params.__all__) == sorted(shared.__all__)
-    for name in shared_names:
-        typed = getattr(shared_params, name)
-        assert is_typeddict(typed)
-        properties = SCHEMAS[name]["properties"]
-        assert set(typed.__annotations__) == {prop.get("x-python-name", wire) for wire, prop in properties.items()}
-
-
-def flat_params_name(op: Op) -> str:
-    *packages, _ = op.resource.split(".")
-    return "".join(capitalised(part) for part in packages) + params_path(op)[2]
-
-
 def reached(roots: List[Any]) -> Set[str]:
     """The schema names `roots` refer to, directly or through other schemas."""
     seen: Set[str] = set()
@@ -147,6 +119,42 @@ def reached(roots: List[Any]) -> Set[str]:
         elif isinstance(value, list):
             stack.extend(value)
     return seen
+
+
+ANSWER_MODELS = reached([op.response_schema for op in OPS if op.response_schema is not None])
+
+
+@pytest.mark.parametrize("schema, path", recorded_paths(), ids=[path for _, path in recorded_paths()])
+def test_every_recorded_type_path_imports(schema: str, path: str) -> None:
+    value = load(path)
+    request_form = path.startswith("wootiv.types.shared_params.") or "_params." in path or path.endswith("Params")
+    if schema in ANSWER_MODELS and not request_form:
+        if SCHEMAS[schema].get("properties"):
+            assert isinstance(value, type) and issubclass(value, Model) and value.__name__ == schema
+        else:
+            assert value == getattr(wootiv.types, schema)  # a list or union alias
+    else:
+        assert is_typeddict(value)
+        properties = SCHEMAS[schema].get("properties", {})
+        # A method's params also hold its keyword path parameters.
+        assert set(value.__annotations__) >= {python_name(wire, prop) for wire, prop in properties.items()}
+
+
+def test_shared_params_hold_the_request_forms_of_the_shared_models() -> None:
+    from wootiv.types import shared, shared_params
+
+    shared_names = sorted(path.rsplit(".", 1)[1] for _, path in recorded_paths() if path.startswith("wootiv.types.shared."))
+    assert shared_names == sorted(shared_params.__all__) == sorted(shared.__all__)
+    for name in shared_names:
+        typed = getattr(shared_params, name)
+        assert is_typeddict(typed)
+        properties = SCHEMAS[name]["properties"]
+        assert set(typed.__annotations__) == {python_name(wire, prop) for wire, prop in properties.items()}
+
+
+def flat_params_name(op: Op) -> str:
+    *packages, _ = op.resource.split(".")
+    return "".join(capitalised(part) for part in packages) + params_path(op)[2]
 
 
 def test_wootiv_types_exports_exactly_the_spec_derived_names() -> None:
