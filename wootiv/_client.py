@@ -23,7 +23,7 @@ import attrs
 from wootiv_core.config import DEFAULT_ENVIRONMENT, ENVIRONMENTS, ClientConfig
 from wootiv_core.errors import APIError, WootivError
 from wootiv_core.exchange import Done, Flow, Send, exchange
-from wootiv_core.http import DEFAULT_TIMEOUT, Timeout
+from wootiv_core.http import DEFAULT_TIMEOUT, Headers, Timeout
 from wootiv_core.operation import NOT_GIVEN, Call, NotGiven, PagedCall
 from wootiv_core.paging import PageData
 from wootiv_core.request_builder import WRITE_METHODS, build_request
@@ -341,7 +341,7 @@ class _ClientBase(ResourceTree[M], Generic[M]):
 
     @property
     def default_headers(self) -> Mapping[str, str]:
-        """The headers sent with every request, as a read-only mapping.
+        """The headers sent with every request, as a read-only, case-insensitive mapping.
 
         The SDK's own (`Accept`, `User-Agent`) with `default_headers=` applied
         over them, as the earlier SDK showed them. Left out: `Authorization`,
@@ -349,11 +349,9 @@ class _ClientBase(ResourceTree[M], Generic[M]):
         operation changes (an `Accept: */*`, a body's `Content-Type`, a
         write's `Idempotency-Key`, `extra_headers`).
         """
-        headers = {"Accept": "application/json", "User-Agent": self._config.user_agent}
-        for name, value in self._config.default_headers.items():
-            headers = {key: item for key, item in headers.items() if key.lower() != name.lower()}
-            headers[name] = value
-        return MappingProxyType(headers)
+        ours = {"Accept": "application/json", "User-Agent": self._config.user_agent}
+        # Case-insensitive: a `user-agent` given replaces ours.
+        return Headers([*ours.items(), *self._config.default_headers.items()])
 
     @property
     def default_query(self) -> Mapping[str, object]:

@@ -96,6 +96,7 @@ def test_default_headers_shows_what_every_request_carries_without_the_key() -> N
     sent = sent_headers(client, recorder)
     for name, value in view.items():
         assert sent[name.lower()] == value
+    assert view["x-team"] == "billing" and view["User-Agent"] == "mine/1"  # case-insensitive
     assert "Authorization" not in view and API_KEY not in repr(view)
     with pytest.raises(TypeError):
         view["X-Team"] = "other"  # type: ignore[index]
