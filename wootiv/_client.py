@@ -96,9 +96,9 @@ def _call_bounds(
     """The `ClientConfig` changes `copy()` makes for the per-call bounds, checked."""
     changes: Dict[str, Any] = {}
     if not isinstance(deadline, NotGiven):
-        if deadline is not None and (
-            isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or not 0 < deadline < float("inf")  # pyright: ignore[reportUnnecessaryIsInstance]
-        ):
+        if deadline is not None and (isinstance(deadline, bool) or not isinstance(deadline, (int, float))):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(f"deadline= takes seconds for a whole call, or None, got {type(deadline).__name__}")
+        if deadline is not None and not 0 < deadline < float("inf"):
             raise ValueError(f"deadline= takes seconds > 0 for a whole call, or None for no bound; got {deadline!r}")
         changes["deadline"] = None if deadline is None else float(deadline)
     if retry_writes is not None:

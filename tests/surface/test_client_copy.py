@@ -160,7 +160,7 @@ def test_copy_changes_the_call_bounds() -> None:
         ({"base_url": "ftp://x"}, ValueError),
         ({"default_headers": {"X-Bad": "a\r\nb"}}, ValueError),
         ({"deadline": 0}, ValueError),
-        ({"deadline": "soon"}, ValueError),
+        ({"deadline": "soon"}, TypeError),
         ({"max_response_size": 0}, ValueError),
         ({"retry_writes": "yes"}, TypeError),
         ({"connection_pool_limits": 10}, TypeError),
