@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["sync_transport", "async_transport", "pool_limits", "LimitsOption", "ProxiesOption"]
 
 ProxiesOption = Union[str, Mapping[str, str], None]
+"""`proxy=`/`proxies=`: one proxy URL, or the earlier SDK's `{"https://": url}` per URL pattern."""
 LimitsOption = Union[PoolLimits, "httpx.Limits", None]
 """`connection_pool_limits=`: a `wootiv.PoolLimits`, an `httpx.Limits`, or `None` for the defaults."""
 

@@ -67,5 +67,5 @@ class PoolLimits:
     keepalive_expiry: Optional[float] = attrs.field(default=5.0, validator=_seconds)
 
 
-#: The earlier SDK's pool: 100 connections, 20 of them kept idle, for 5 seconds.
 DEFAULT_POOL_LIMITS = PoolLimits()
+"""The earlier SDK's pool: 100 connections, 20 of them kept idle, for 5 seconds."""
