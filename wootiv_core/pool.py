@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import attrs
 
-__all__ = ["PoolLimits", "DEFAULT_POOL_LIMITS"]
+__all__ = ["PoolLimits"]
 
 
 def _whole_number(minimum: int) -> Any:
@@ -47,7 +47,8 @@ class PoolLimits:
     numbers. It sizes only a pool the SDK creates: with your own
     `http_client`, set the limits on that client instead.
 
-    What each stack makes of it:
+    The defaults are the earlier SDK's: 100 connections, 20 of them kept
+    idle, for 5 seconds. What each stack makes of it:
 
     * httpx: `httpx.Limits` with the same three values.
     * aiohttp: the `TCPConnector`'s `limit` (`None` becomes aiohttp's 0, no
@@ -65,7 +66,3 @@ class PoolLimits:
     max_keepalive_connections: Optional[int] = attrs.field(default=20, validator=_whole_number(0))
     #: Seconds an idle connection is kept before it is closed (`None`: kept until the server closes it).
     keepalive_expiry: Optional[float] = attrs.field(default=5.0, validator=_seconds)
-
-
-DEFAULT_POOL_LIMITS = PoolLimits()
-"""The earlier SDK's pool: 100 connections, 20 of them kept idle, for 5 seconds."""
