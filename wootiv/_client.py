@@ -20,10 +20,11 @@ from typing_extensions import Self
 
 import attrs
 
+from wootiv_core.checks import check_deadline, check_retry_writes
 from wootiv_core.config import DEFAULT_ENVIRONMENT, ENVIRONMENTS, ClientConfig
 from wootiv_core.errors import APIError, WootivError
 from wootiv_core.exchange import Done, Flow, Send, exchange
-from wootiv_core.http import DEFAULT_TIMEOUT, Headers, Timeout
+from wootiv_core.http import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Headers, Timeout
 from wootiv_core.operation import NOT_GIVEN, Call, NotGiven, PagedCall
 from wootiv_core.paging import PageData
 from wootiv_core.request_builder import WRITE_METHODS, build_request
@@ -56,6 +57,9 @@ def _config(
     default_headers: Optional[Mapping[str, str]],
     default_query: Optional[Mapping[str, object]],
     strict: bool,
+    deadline: Optional[float] = None,
+    retry_writes: bool = False,
+    max_response_size: Optional[int] = DEFAULT_MAX_RESPONSE_SIZE,
 ) -> ClientConfig:
     key = api_key if api_key is not None else os.environ.get("WOOTIV_API_KEY")
     if not key:
@@ -80,6 +84,9 @@ def _config(
         default_query=dict(default_query or {}),
         strict=strict,
         user_agent=f"Wootiv/Python {__version__}",
+        deadline=deadline,
+        retry_writes=retry_writes,
+        max_response_size=max_response_size,
     )
 
 
@@ -88,32 +95,6 @@ def _environment_url(environment: str) -> str:
         names = ", ".join(repr(name) for name in ENVIRONMENTS)
         raise ValueError(f"unknown environment {environment!r}; use one of {names}, or pass base_url=")
     return ENVIRONMENTS[environment]
-
-
-def _call_bounds(
-    deadline: Union[float, None, NotGiven], retry_writes: Optional[bool], max_response_size: Union[int, None, NotGiven]
-) -> Dict[str, Any]:
-    """The `ClientConfig` changes `copy()` makes for the per-call bounds, checked."""
-    changes: Dict[str, Any] = {}
-    if not isinstance(deadline, NotGiven):
-        if deadline is not None and (isinstance(deadline, bool) or not isinstance(deadline, (int, float))):  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise TypeError(f"deadline= takes seconds for a whole call, or None, got {type(deadline).__name__}")
-        if deadline is not None and not 0 < deadline < float("inf"):
-            raise ValueError(f"deadline= takes seconds > 0 for a whole call, or None for no bound; got {deadline!r}")
-        changes["deadline"] = None if deadline is None else float(deadline)
-    if retry_writes is not None:
-        if not isinstance(retry_writes, bool):  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise TypeError(f"retry_writes= takes True or False, got {type(retry_writes).__name__}")
-        changes["retry_writes"] = retry_writes
-    if not isinstance(max_response_size, NotGiven):
-        if max_response_size is not None and (
-            isinstance(max_response_size, bool) or not isinstance(max_response_size, int) or max_response_size < 1  # pyright: ignore[reportUnnecessaryIsInstance]
-        ):
-            raise ValueError(
-                f"max_response_size= takes a number of bytes >= 1, or None for no limit; got {max_response_size!r}"
-            )
-        changes["max_response_size"] = max_response_size
-    return changes
 
 
 def _merged(
@@ -172,6 +153,9 @@ class _ClientBase(ResourceTree[M], Generic[M]):
         connection_pool_limits: LimitsOption = None,
         strict_response_validation: bool = False,
         _strict_response_validation: Optional[bool] = None,
+        deadline: Optional[float] = None,
+        retry_writes: bool = False,
+        max_response_size: Optional[int] = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         configure_from_env()
         self._config = _config(
@@ -183,6 +167,9 @@ class _ClientBase(ResourceTree[M], Generic[M]):
             default_headers=default_headers,
             default_query=default_query,
             strict=strict_response_validation if _strict_response_validation is None else _strict_response_validation,
+            deadline=deadline,
+            retry_writes=retry_writes,
+            max_response_size=max_response_size,
         )
         self._open_transport(
             {
@@ -257,14 +244,12 @@ class _ClientBase(ResourceTree[M], Generic[M]):
             default_headers=headers,
             default_query=query,
             strict=strict,
+            deadline=config.deadline if isinstance(deadline, NotGiven) else deadline,
+            retry_writes=config.retry_writes if retry_writes is None else retry_writes,
+            max_response_size=config.max_response_size if isinstance(max_response_size, NotGiven) else max_response_size,
         )
-        kept = {
-            "retry": attrs.evolve(config.retry, max_retries=new_config.retry.max_retries),
-            "deadline": config.deadline,
-            "retry_writes": config.retry_writes,
-            "max_response_size": config.max_response_size,
-        }
-        new_config = attrs.evolve(new_config, **{**kept, **_call_bounds(deadline, retry_writes, max_response_size)})
+        # The rest of the retry policy is this client's.
+        new_config = attrs.evolve(new_config, retry=attrs.evolve(config.retry, max_retries=new_config.retry.max_retries))
         changed: Dict[str, Any] = {}
         if transport is not None:
             changed["transport"] = transport
@@ -307,7 +292,10 @@ class _ClientBase(ResourceTree[M], Generic[M]):
         request = build_request(self._config, call, nonce)
         read = result_reader(call.op, self._config.strict)
         config = self._config
-        deadline = None if config.deadline is None else time.monotonic() + config.deadline
+        options = call.options
+        seconds = config.deadline if options.deadline is NOT_GIVEN else check_deadline(options.deadline)
+        retry_writes = config.retry_writes if options.retry_writes is NOT_GIVEN else check_retry_writes(options.retry_writes)
+        deadline = None if seconds is None else time.monotonic() + seconds
         return exchange(
             request,
             read,
@@ -316,7 +304,7 @@ class _ClientBase(ResourceTree[M], Generic[M]):
             random=random.random,
             clock=time.monotonic,
             deadline=deadline,
-            retry_writes=config.retry_writes,
+            retry_writes=retry_writes,
         )
 
     @property

@@ -37,9 +37,8 @@ def test_copy_takes_every_constructor_option(cls: Any, method: str) -> None:
     constructor = keyword_parameters(cls.__init__)
     copy = keyword_parameters(getattr(cls, method))
     assert constructor <= copy, f"{cls.__name__}.{method}() lacks {sorted(constructor - copy)}"
-    # The earlier SDK's copy() also takes set_default_* (replace instead of merge);
-    # the call bounds are copy() options until the constructor takes them too.
-    assert copy - constructor <= {"set_default_headers", "set_default_query", "deadline", "retry_writes", "max_response_size"}
+    # The earlier SDK's copy() also takes set_default_* (replace instead of merge).
+    assert copy - constructor == {"set_default_headers", "set_default_query"}
     for name in constructor:
         assert inspect.signature(getattr(cls, method)).parameters[name].kind is inspect.Parameter.KEYWORD_ONLY
 

@@ -3,6 +3,9 @@
 Each `assert_type` fails the check if the inferred type differs. A line with
 `# pyright: ignore[...]` must really be an error: the check enables
 `reportUnnecessaryTypeIgnoreComment`, so an ignore that hides nothing fails.
+mypy (`--strict`, which warns about unused ignores) checks the same file;
+its `# type: ignore[...]` comments must be needed too, and pyright is told
+not to read them (`enableTypeIgnoreComments: false`).
 """
 
 from typing import Any, Dict, List
@@ -25,9 +28,9 @@ def sync_calls(client: Wootiv) -> None:
     assert_type(client.aws.create_signed_put_url(filename="a.png"), AwsS3GetSignedURLResponse)
     assert_type(client.space.members.list("demo"), SyncPage[SpaceMemberDto])
     assert_type(client.space.members.retrieve("u1", space_id="demo"), None)
-    client.roles.retrieve(123)  # pyright: ignore[reportArgumentType]
-    client.roles.create(name="n")  # pyright: ignore[reportCallIssue]
-    client.space.members.retrieve("u1", "demo")  # pyright: ignore[reportCallIssue]
+    client.roles.retrieve(123)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    client.roles.create(name="n")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    client.space.members.retrieve("u1", "demo")  # type: ignore[misc]  # pyright: ignore[reportCallIssue]
 
 
 async def async_calls(client: AsyncWootiv) -> None:
@@ -39,5 +42,5 @@ async def async_calls(client: AsyncWootiv) -> None:
         assert_type(role, RoleDto)
     assert_type(await client.root.retrieve(), None)
     assert_type(client.space.members.list("demo"), AsyncPager[SpaceMemberDto])
-    role: RoleDto = client.roles.retrieve("r1")  # pyright: ignore[reportAssignmentType]
-    assert_type(role, RoleDto)
+    not_awaited: RoleDto = client.roles.retrieve("r1")  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+    assert_type(not_awaited, RoleDto)

@@ -11,7 +11,7 @@ from wootiv_core.api.models import AuthLoginResponse, AuthSignupResponse, AuthVe
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven
 
 from .._resource import M, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Auth", "AuthRecovery", "AuthRecoveryLogin", "AuthRecoveryPasscode", "AuthRecoveryPassword", "AuthToken"]
 
@@ -28,6 +28,8 @@ class AuthRecoveryLogin(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Email the account's username to the given address.
 
@@ -37,7 +39,7 @@ class AuthRecoveryLogin(Resource[M]):
         return Call(
             ops.AUTH_RECOVERY_LOGIN_CREATE,
             {"email": email},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -53,6 +55,8 @@ class AuthRecoveryPassword(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Email a password-reset link to the given address.
 
@@ -62,7 +66,7 @@ class AuthRecoveryPassword(Resource[M]):
         return Call(
             ops.AUTH_RECOVERY_PASSWORD_CREATE,
             {"email": email},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -75,6 +79,8 @@ class AuthRecoveryPassword(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Set a new password using a reset passcode.
 
@@ -85,7 +91,7 @@ class AuthRecoveryPassword(Resource[M]):
         return Call(
             ops.AUTH_RECOVERY_PASSWORD_UPDATE,
             {"new_password": new_password, "passcode": passcode},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -101,6 +107,8 @@ class AuthRecoveryPasscode(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Check whether a reset passcode is valid.
 
@@ -110,7 +118,7 @@ class AuthRecoveryPasscode(Resource[M]):
         return Call(
             ops.AUTH_RECOVERY_PASSCODE_RETRIEVE,
             {"passcode": passcode},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -126,6 +134,8 @@ class AuthToken(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[TokenRefreshResponse]:
         """Exchange a refresh token for new tokens.
 
@@ -135,7 +145,7 @@ class AuthToken(Resource[M]):
         return Call(
             ops.AUTH_TOKEN_REFRESH,
             {"refresh_token": refresh_token},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -181,6 +191,8 @@ class Auth(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[AuthLoginResponse]:
         """Log in with username and password.
 
@@ -191,7 +203,7 @@ class Auth(Resource[M]):
         return Call(
             ops.AUTH_LOGIN,
             {"password": password, "username": username},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -208,6 +220,8 @@ class Auth(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[AuthSignupResponse]:
         """Create an account on a trial plan.
 
@@ -229,7 +243,7 @@ class Auth(Resource[M]):
                 "last_name": last_name,
                 "phone_number": phone_number,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -241,6 +255,8 @@ class Auth(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[AuthVerifyBillingResponse]:
         """Verify billing for a user (no body).
 
@@ -250,5 +266,5 @@ class Auth(Resource[M]):
         return Call(
             ops.AUTH_VERIFY_BILLING,
             {"sub": sub},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )

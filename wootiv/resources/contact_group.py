@@ -10,7 +10,7 @@ from wootiv_core.api.models import ReadContactGroupDto
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven, PagedCall
 
 from .._resource import M, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["ContactGroup"]
 
@@ -28,6 +28,8 @@ class ContactGroup(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ReadContactGroupDto]:
         """Create a contact group.
 
@@ -38,7 +40,7 @@ class ContactGroup(Resource[M]):
         return Call(
             ops.CONTACT_GROUP_CREATE,
             {"group_name": group_name, "workspace_id": workspace_id},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -59,6 +61,8 @@ class ContactGroup(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> PagedCall[ReadContactGroupDto]:
         """List contact groups.
 
@@ -88,7 +92,7 @@ class ContactGroup(Resource[M]):
                 "s": s,
                 "sort": sort,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -103,6 +107,8 @@ class ContactGroup(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ReadContactGroupDto]:
         """Get a contact group.
 
@@ -115,7 +121,7 @@ class ContactGroup(Resource[M]):
         return Call(
             ops.CONTACT_GROUP_RETRIEVE,
             {"id": id, "cache": cache, "fields": fields, "join": join},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -129,6 +135,8 @@ class ContactGroup(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ReadContactGroupDto]:
         """Update a contact group.
 
@@ -140,7 +148,7 @@ class ContactGroup(Resource[M]):
         return Call(
             ops.CONTACT_GROUP_UPDATE,
             {"id": id, "group_name": group_name, "workspace_id": workspace_id},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -152,6 +160,8 @@ class ContactGroup(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[Dict[str, Any]]:
         """Delete a contact group.
 
@@ -161,5 +171,5 @@ class ContactGroup(Resource[M]):
         return Call(
             ops.CONTACT_GROUP_DELETE,
             {"id": id},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )

@@ -10,7 +10,7 @@ from wootiv_core.api.models import ReadContactDto
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven, PagedCall
 
 from .._resource import M, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Contacts"]
 
@@ -33,6 +33,8 @@ class Contacts(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ReadContactDto]:
         """Create a contact.
 
@@ -56,7 +58,7 @@ class Contacts(Resource[M]):
                 "phone_number": phone_number,
                 "workspace_id": workspace_id,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -77,6 +79,8 @@ class Contacts(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> PagedCall[ReadContactDto]:
         """List contacts.
 
@@ -106,7 +110,7 @@ class Contacts(Resource[M]):
                 "s": s,
                 "sort": sort,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -121,6 +125,8 @@ class Contacts(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ReadContactDto]:
         """Get a contact.
 
@@ -133,7 +139,7 @@ class Contacts(Resource[M]):
         return Call(
             ops.CONTACTS_RETRIEVE,
             {"id": id, "cache": cache, "fields": fields, "join": join},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -152,6 +158,8 @@ class Contacts(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ReadContactDto]:
         """Update a contact.
 
@@ -177,7 +185,7 @@ class Contacts(Resource[M]):
                 "phone_number": phone_number,
                 "workspace_id": workspace_id,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -189,6 +197,8 @@ class Contacts(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[Dict[str, Any]]:
         """Delete a contact.
 
@@ -198,5 +208,5 @@ class Contacts(Resource[M]):
         return Call(
             ops.CONTACTS_DELETE,
             {"id": id},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )

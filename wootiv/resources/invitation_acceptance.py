@@ -9,7 +9,7 @@ from wootiv_core.api import operations as ops
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions
 
 from .._resource import M, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["InvitationAcceptance"]
 
@@ -27,6 +27,8 @@ class InvitationAcceptance(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Check an invitation code/passcode pair.
 
@@ -37,7 +39,7 @@ class InvitationAcceptance(Resource[M]):
         return Call(
             ops.INVITATION_ACCEPTANCE_RETRIEVE,
             {"code": code, "passcode": passcode},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -51,6 +53,8 @@ class InvitationAcceptance(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Accept an invitation with its passcode and payload.
 
@@ -63,5 +67,5 @@ class InvitationAcceptance(Resource[M]):
         return Call(
             ops.INVITATION_ACCEPTANCE_UPDATE,
             {"code": code, "passcode": passcode, "payload": payload},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )

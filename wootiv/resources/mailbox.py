@@ -11,7 +11,7 @@ from wootiv_core.api.models import ActionCreateResponse, ReadPipelineDto, OneStr
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven, PagedCall
 
 from .._resource import M, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Mailbox", "MailboxRegistry", "MailboxRegistryAction", "MailboxRegistryResource", "MailboxStream", "MailboxStreamRegistry", "MailboxStreamRegistryAction", "MailboxStreamRegistryResource"]
 
@@ -34,6 +34,8 @@ class MailboxStreamRegistryAction(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[OneStreamRegistryAction]:
         """Create a registry action on a stream.
 
@@ -57,7 +59,7 @@ class MailboxStreamRegistryAction(Resource[M]):
                 "raw_parsed": raw_parsed,
                 "value": value,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -72,6 +74,8 @@ class MailboxStreamRegistryAction(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[PaginatedStreamRegistry]:
         """List the registry actions of a stream.
 
@@ -84,7 +88,7 @@ class MailboxStreamRegistryAction(Resource[M]):
         return Call(
             ops.MAILBOX_STREAM_REGISTRY_ACTION_RETRIEVE,
             {"slug": slug, "id": id, "limit": limit, "offset": offset},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -106,6 +110,8 @@ class MailboxStreamRegistryResource(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[OneStreamRegistryAction]:
         """Create a registry (vector) resource on a stream.
 
@@ -129,7 +135,7 @@ class MailboxStreamRegistryResource(Resource[M]):
                 "raw_parsed": raw_parsed,
                 "value": value,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -144,6 +150,8 @@ class MailboxStreamRegistryResource(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[PaginatedStreamRegistry]:
         """List the registry resources and documents of a stream.
 
@@ -156,7 +164,7 @@ class MailboxStreamRegistryResource(Resource[M]):
         return Call(
             ops.MAILBOX_STREAM_REGISTRY_RESOURCE_RETRIEVE,
             {"slug": slug, "id": id, "limit": limit, "offset": offset},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -177,6 +185,8 @@ class MailboxRegistryAction(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ActionCreateResponse]:
         """Create a registry action on a mailbox.
 
@@ -198,7 +208,7 @@ class MailboxRegistryAction(Resource[M]):
                 "raw_parsed": raw_parsed,
                 "value": value,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -212,6 +222,8 @@ class MailboxRegistryAction(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[PaginatedMailboxRegistry]:
         """List the registry actions of a mailbox.
 
@@ -223,7 +235,7 @@ class MailboxRegistryAction(Resource[M]):
         return Call(
             ops.MAILBOX_REGISTRY_ACTION_RETRIEVE,
             {"id": id, "limit": limit, "offset": offset},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -244,6 +256,8 @@ class MailboxRegistryResource(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ResourceCreateResponse]:
         """Create a registry (vector) resource on a mailbox.
 
@@ -265,7 +279,7 @@ class MailboxRegistryResource(Resource[M]):
                 "raw_parsed": raw_parsed,
                 "value": value,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -279,6 +293,8 @@ class MailboxRegistryResource(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[PaginatedMailboxRegistry]:
         """List the registry resources and documents of a mailbox.
 
@@ -290,7 +306,7 @@ class MailboxRegistryResource(Resource[M]):
         return Call(
             ops.MAILBOX_REGISTRY_RESOURCE_RETRIEVE,
             {"id": id, "limit": limit, "offset": offset},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -319,6 +335,8 @@ class MailboxStreamRegistry(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[PaginatedStreamRegistry]:
         """List all registry entries of a stream.
 
@@ -331,7 +349,7 @@ class MailboxStreamRegistry(Resource[M]):
         return Call(
             ops.MAILBOX_STREAM_REGISTRY_RETRIEVE,
             {"slug": slug, "id": id, "limit": limit, "offset": offset},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -359,6 +377,8 @@ class MailboxRegistry(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[PaginatedMailboxRegistry]:
         """List all registry entries of a mailbox.
 
@@ -370,7 +390,7 @@ class MailboxRegistry(Resource[M]):
         return Call(
             ops.MAILBOX_REGISTRY_RETRIEVE,
             {"id": id, "limit": limit, "offset": offset},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -398,6 +418,8 @@ class MailboxStream(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[StreamCreateResponse]:
         """Add a custom message to a conversation stream.
 
@@ -423,7 +445,7 @@ class MailboxStream(Resource[M]):
                 "sender": sender,
                 "status": status,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -436,6 +458,8 @@ class MailboxStream(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[StreamRetrieveResponse]:
         """Get all messages of one conversation thread.
 
@@ -446,7 +470,7 @@ class MailboxStream(Resource[M]):
         return Call(
             ops.MAILBOX_STREAM_RETRIEVE,
             {"slug": slug, "id": id},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -477,6 +501,8 @@ class Mailbox(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ReadPipelineDto]:
         """Create a mailbox.
 
@@ -498,7 +524,7 @@ class Mailbox(Resource[M]):
                 "unique_address": unique_address,
                 "workspace_id": workspace_id,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -519,6 +545,8 @@ class Mailbox(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> PagedCall[ReadPipelineDto]:
         """List mailboxes.
 
@@ -548,7 +576,7 @@ class Mailbox(Resource[M]):
                 "s": s,
                 "sort": sort,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -563,6 +591,8 @@ class Mailbox(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ReadPipelineDto]:
         """Get a mailbox.
 
@@ -575,7 +605,7 @@ class Mailbox(Resource[M]):
         return Call(
             ops.MAILBOX_RETRIEVE,
             {"id": id, "cache": cache, "fields": fields, "join": join},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -587,6 +617,8 @@ class Mailbox(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ReadPipelineDto]:
         """Update a mailbox (the SDK sends no body).
 
@@ -596,7 +628,7 @@ class Mailbox(Resource[M]):
         return Call(
             ops.MAILBOX_UPDATE,
             {"id": id},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -608,6 +640,8 @@ class Mailbox(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[Dict[str, Any]]:
         """Delete a mailbox.
 
@@ -617,7 +651,7 @@ class Mailbox(Resource[M]):
         return Call(
             ops.MAILBOX_DELETE,
             {"id": id},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -629,6 +663,8 @@ class Mailbox(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Check whether a unique mailbox address is free.
 
@@ -638,5 +674,5 @@ class Mailbox(Resource[M]):
         return Call(
             ops.MAILBOX_CHECK_AVAILABILITY,
             {"unique_address": unique_address},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )

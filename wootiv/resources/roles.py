@@ -11,7 +11,7 @@ from wootiv_core.api.params import RolesBulkCreateItemParam
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven, PagedCall
 
 from .._resource import M, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Roles"]
 
@@ -29,6 +29,8 @@ class Roles(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[RoleDto]:
         """Create a role.
 
@@ -39,7 +41,7 @@ class Roles(Resource[M]):
         return Call(
             ops.ROLES_CREATE,
             {"description": description, "name": name},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -60,6 +62,8 @@ class Roles(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> PagedCall[RoleDto]:
         """List roles.
 
@@ -89,7 +93,7 @@ class Roles(Resource[M]):
                 "s": s,
                 "sort": sort,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -104,6 +108,8 @@ class Roles(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[RoleDto]:
         """Get a role.
 
@@ -116,7 +122,7 @@ class Roles(Resource[M]):
         return Call(
             ops.ROLES_RETRIEVE,
             {"id": id, "cache": cache, "fields": fields, "join": join},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -130,6 +136,8 @@ class Roles(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[RoleDto]:
         """Update a role.
 
@@ -141,7 +149,7 @@ class Roles(Resource[M]):
         return Call(
             ops.ROLES_UPDATE,
             {"id": id, "description": description, "name": name},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -153,6 +161,8 @@ class Roles(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[Dict[str, Any]]:
         """Delete a role.
 
@@ -162,7 +172,7 @@ class Roles(Resource[M]):
         return Call(
             ops.ROLES_DELETE,
             {"id": id},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -174,6 +184,8 @@ class Roles(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[RoleBulkCreateResponse]:
         """Create several roles at once.
 
@@ -183,5 +195,5 @@ class Roles(Resource[M]):
         return Call(
             ops.ROLES_BULK_CREATE,
             {"bulk": bulk},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )

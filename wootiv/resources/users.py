@@ -11,7 +11,7 @@ from wootiv_core.api.models import UserDto
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven, PagedCall
 
 from .._resource import M, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Users", "UsersRecover"]
 
@@ -28,6 +28,8 @@ class UsersRecover(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[Dict[str, Any]]:
         """Restore a soft-deleted user.
 
@@ -37,7 +39,7 @@ class UsersRecover(Resource[M]):
         return Call(
             ops.USERS_RECOVER_UPDATE,
             {"id": id},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -61,6 +63,8 @@ class Users(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[UserDto]:
         """Get a user.
 
@@ -73,7 +77,7 @@ class Users(Resource[M]):
         return Call(
             ops.USERS_RETRIEVE,
             {"id": id, "cache": cache, "fields": fields, "join": join},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -94,6 +98,8 @@ class Users(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> PagedCall[UserDto]:
         """List users.
 
@@ -123,5 +129,5 @@ class Users(Resource[M]):
                 "s": s,
                 "sort": sort,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
