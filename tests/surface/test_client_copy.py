@@ -103,6 +103,13 @@ def test_default_headers_shows_what_every_request_carries_without_the_key() -> N
     assert dict(plain.default_headers) == {"Accept": "application/json", "User-Agent": f"Wootiv/Python {wootiv.__version__}"}
 
 
+def test_credentials_given_as_default_headers_are_masked_in_the_view() -> None:
+    client, _ = sync_client(default_headers={"Authorization": "Bearer sk-user-own-9", "Cookie": "session=s3cret"})
+    shown = repr(client.default_headers)
+    assert "sk-user-own-9" not in shown and "s3cret" not in shown and "Cookie" in shown
+    assert client.default_headers["cookie"] == "session=s3cret"  # readable, just not shown
+
+
 def test_default_query_is_a_read_only_view() -> None:
     client, _ = sync_client(default_query={"cache": 0})
     assert dict(client.default_query) == {"cache": 0}

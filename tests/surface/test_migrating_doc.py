@@ -15,7 +15,7 @@ DOC = ROOT / "docs" / "migrating.md"
 
 def test_the_readme_links_the_migration_guide() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    documentation = next(line for line in readme.splitlines() if line.startswith("Documentation:"))
+    documentation = next(line for line in readme.splitlines() if line.startswith("Documentation"))
     assert "(docs/migrating.md)" in readme[readme.index(documentation):readme.index("## Quick start")]
 
 
