@@ -517,17 +517,27 @@ def used(text: str, names: Iterable[str]) -> List[str]:
     return [name for name in names if re.search(rf"(?<![\w.]){re.escape(name)}\b", text)]
 
 
+RAW_DOC = (
+    "These endpoints, each giving the whole HTTP answer instead of the result: an `APIResponse` "
+    "(an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the plain call gives."
+)
+
+
 def gen_resource_module(spec: Spec, top: str, groups: Dict[str, List[Op]], children: Dict[str, List[str]]) -> str:
     members = sorted((name for name in groups if name == top or name.startswith(top + ".")), key=lambda n: -n.count("."))
     body: List[str] = []
     for name in members:
         body.append(f"\n\nclass {pascal(name)}(Resource[M]):\n")
         body.append(docstring(f"Endpoints under `client.{name}`.", "    "))
+        body.append(f'\n    _path = "{name}"\n')
+        body.append(f"\n    @property\n    def with_raw_response(self) -> {pascal(name)}[Raw[M]]:\n")
+        body.append(docstring(RAW_DOC, "        "))
+        body.append("        return self._raw_view()\n")
         for child in children.get(name, []):
             body.append("\n    @cached_property\n")
             body.append(f"    def {child.rsplit('.', 1)[1]}(self) -> {pascal(child)}[M]:\n")
             body.append(docstring(f"Endpoints under `client.{child}`.", "        "))
-            body.append(f"        return {pascal(child)}(self._client)\n")
+            body.append(f"        return {pascal(child)}(self._client, self._raw)\n")
         for op in groups[name]:
             body.append("\n" + method_source(spec, op))
     text = "".join(body)
@@ -550,7 +560,7 @@ def gen_resource_module(spec: Spec, top: str, groups: Dict[str, List[Op]], child
     files = used(text, ["FileInput", "to_file", "to_files"])
     if files:
         out.append(f"from .._files import {', '.join(files)}\n")
-    out.append("from .._resource import M, Resource, endpoint\n")
+    out.append("from .._resource import M, Raw, Resource, endpoint\n")
     out.append("from .._types import Body, Headers, Query, TimeoutArg\n\n")
     out.append("__all__ = [" + ", ".join(f'"{pascal(name)}"' for name in sorted(members)) + "]\n")
     out.append(text)

@@ -22,7 +22,8 @@ import attrs
 from wootiv_core.config import DEFAULT_ENVIRONMENT, ENVIRONMENTS, ClientConfig
 from wootiv_core.errors import APIError, WootivError
 from wootiv_core.exchange import Done, Flow, Send, exchange
-from wootiv_core.http import DEFAULT_TIMEOUT, Timeout
+from wootiv_core.custom_requests import build_custom_request, custom_method, custom_reader
+from wootiv_core.http import DEFAULT_TIMEOUT, Request, Response, Timeout
 from wootiv_core.operation import NOT_GIVEN, Call, NotGiven, PagedCall
 from wootiv_core.paging import PageData
 from wootiv_core.request_builder import WRITE_METHODS, build_request
@@ -31,10 +32,23 @@ from wootiv_core.retries import RetryPolicy
 from wootiv_core.transport import AsyncTransport, SyncTransport
 
 from ._logging import configure_from_env
+from ._custom_requests import (
+    AsyncGet,
+    AsyncRequest,
+    AsyncSend,
+    CustomRequest,
+    RequestOptions,
+    SyncGet,
+    SyncRequest,
+    SyncSend,
+    merged_options,
+)
 from ._pages import AsyncPage, AsyncPager, SyncPage
+from ._response import APIResponse, AsyncAPIResponse
 from ._resource import Async, Resource, Sync
 from ._transports import ProxiesOption, async_transport, sync_transport
 from ._tree import ResourceTree
+from ._types import Headers as HeadersArg, Query
 from ._version import __version__
 
 __all__ = ["Wootiv", "AsyncWootiv"]
@@ -92,6 +106,11 @@ class _ClientBase(ResourceTree[M], Generic[M]):
     _owns_transport: bool
 
     _make_transport: Callable[..., Any]
+    #: Whether calls give awaitables; the answer and page classes of raw calls.
+    _asynchronous: bool
+    _raw_response_class: Any
+    _page_class: Any
+    _drive: Callable[[Flow[Any]], Any]
 
     def __init__(
         self,
@@ -163,12 +182,15 @@ class _ClientBase(ResourceTree[M], Generic[M]):
 
     copy = with_options
 
-    def _flow(self, call: Call[T]) -> Flow[T]:
+    def _flow(self, call: Call[Any], read: Optional[Callable[[Response], Any]] = None) -> Flow[Any]:
+        """The flow of `call`, ending with `read(response)` (by default, the operation's result)."""
         # Only writes carry a nonce (their Idempotency-Key and multipart
         # boundary). It has to be unique, not secret: a fast PRNG draw will do.
         nonce = f"{random.getrandbits(128):032x}" if call.op.method in WRITE_METHODS else None
         request = build_request(self._config, call, nonce)
-        read = result_reader(call.op, self._config.strict)
+        return self._exchange(request, read or result_reader(call.op, self._config.strict))
+
+    def _exchange(self, request: Request, read: Callable[[Response], Any]) -> Flow[Any]:
         config = self._config
         deadline = None if config.deadline is None else time.monotonic() + config.deadline
         return exchange(
@@ -181,6 +203,63 @@ class _ClientBase(ResourceTree[M], Generic[M]):
             deadline=deadline,
             retry_writes=config.retry_writes,
         )
+
+    # The runners the resources' methods call. `_drive` is each client's own
+    # loop: these give its result, or on `AsyncWootiv` the awaitable of it.
+
+    def _run(self, call: Call[Any]) -> Any:
+        return self._drive(self._flow(call))
+
+    def _run_raw(self, call: Call[Any]) -> Any:
+        read = result_reader(call.op, self._config.strict)
+        answer = self._raw_response_class
+        return self._drive(self._flow(call, lambda response: answer(response, read)))
+
+    def _paginate_raw(self, call: PagedCall[Any]) -> Any:
+        read = result_reader(call.op, self._config.strict)
+        answer, page = self._raw_response_class, self._page_class
+
+        def parse(response: Response) -> Any:
+            return page(self, call, read(response))
+
+        return self._drive(self._flow(call, lambda response: answer(response, parse)))
+
+    def _custom(
+        self,
+        method: str,
+        path: str,
+        *,
+        cast_to: Any,
+        body: object = None,
+        options: Optional[RequestOptions] = None,
+        query: Optional[Query] = None,
+        extra_headers: Optional[HeadersArg] = None,
+        timeout: TimeoutOption = NOT_GIVEN,
+    ) -> Any:
+        """A call of an endpoint the SDK does not declare (what `get`, `post`, ..., `request` do)."""
+        read = self._custom_reader(cast_to)
+        params, headers, per_call_timeout = merged_options(options, query, extra_headers, timeout)
+        verb = custom_method(method)
+        nonce = f"{random.getrandbits(128):032x}" if verb in WRITE_METHODS else None
+        request = build_custom_request(
+            self._config, verb, path, body=body, query=params, headers=headers, timeout=per_call_timeout, nonce=nonce
+        )
+        return self._drive(self._exchange(request, read))
+
+    def _custom_reader(self, cast_to: Any) -> Callable[[Response], Any]:
+        answer = self._raw_response_class
+        if cast_to is answer:
+            return lambda response: answer(response, custom_reader(object, False))
+        if cast_to in (APIResponse, AsyncAPIResponse):
+            raise TypeError(f"on {type(self).__name__}, use cast_to={answer.__name__} for the whole answer")
+        return custom_reader(cast_to, self._config.strict)
+
+    get = CustomRequest["SyncGet", "AsyncGet"]("GET", SyncGet, AsyncGet, "A GET of `path` below `base_url`, read as `cast_to`.")
+    post = CustomRequest["SyncSend", "AsyncSend"]("POST", SyncSend, AsyncSend, "A POST of `body` (JSON) to `path`, read as `cast_to`.")
+    put = CustomRequest["SyncSend", "AsyncSend"]("PUT", SyncSend, AsyncSend, "A PUT of `body` (JSON) to `path`, read as `cast_to`.")
+    patch = CustomRequest["SyncSend", "AsyncSend"]("PATCH", SyncSend, AsyncSend, "A PATCH of `body` (JSON) to `path`, read as `cast_to`.")
+    delete = CustomRequest["SyncSend", "AsyncSend"]("DELETE", SyncSend, AsyncSend, "A DELETE of `path` (with an optional JSON `body`), read as `cast_to`.")
+    request = CustomRequest["SyncRequest", "AsyncRequest"](None, SyncRequest, AsyncRequest, "A call of `method` on `path` below `base_url`, read as `cast_to`.")
 
     @property
     def api_key(self) -> str:
@@ -216,9 +295,11 @@ class Wootiv(_ClientBase[Sync]):
 
     _make_transport = staticmethod(sync_transport)
     _transport: SyncTransport
+    _asynchronous = False
+    _raw_response_class = APIResponse
+    _page_class = SyncPage
 
-    def _run(self, call: Call[T]) -> T:
-        flow = self._flow(call)
+    def _drive(self, flow: Flow[T]) -> T:
         step = next(flow)
         while not isinstance(step, Done):
             if isinstance(step, Send):
@@ -258,9 +339,11 @@ class AsyncWootiv(_ClientBase[Async]):
 
     _make_transport = staticmethod(async_transport)
     _transport: AsyncTransport
+    _asynchronous = True
+    _raw_response_class = AsyncAPIResponse
+    _page_class = AsyncPage
 
-    async def _run(self, call: Call[T]) -> T:
-        flow = self._flow(call)
+    async def _drive(self, flow: Flow[T]) -> T:
         step = next(flow)
         while not isinstance(step, Done):
             if isinstance(step, Send):

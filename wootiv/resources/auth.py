@@ -10,7 +10,7 @@ from wootiv_core.api import operations as ops
 from wootiv_core.api.models import AuthLoginResponse, AuthSignupResponse, AuthVerifyBillingResponse, TokenRefreshResponse
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven
 
-from .._resource import M, Resource, endpoint
+from .._resource import M, Raw, Resource, endpoint
 from .._types import Body, Headers, Query, TimeoutArg
 
 __all__ = ["Auth", "AuthRecovery", "AuthRecoveryLogin", "AuthRecoveryPasscode", "AuthRecoveryPassword", "AuthToken"]
@@ -18,6 +18,16 @@ __all__ = ["Auth", "AuthRecovery", "AuthRecoveryLogin", "AuthRecoveryPasscode", 
 
 class AuthRecoveryLogin(Resource[M]):
     """Endpoints under `client.auth.recovery.login`."""
+
+    _path = "auth.recovery.login"
+
+    @property
+    def with_raw_response(self) -> AuthRecoveryLogin[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        return self._raw_view()
 
     @endpoint
     def create(
@@ -43,6 +53,16 @@ class AuthRecoveryLogin(Resource[M]):
 
 class AuthRecoveryPassword(Resource[M]):
     """Endpoints under `client.auth.recovery.password`."""
+
+    _path = "auth.recovery.password"
+
+    @property
+    def with_raw_response(self) -> AuthRecoveryPassword[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        return self._raw_view()
 
     @endpoint
     def create(
@@ -92,6 +112,16 @@ class AuthRecoveryPassword(Resource[M]):
 class AuthRecoveryPasscode(Resource[M]):
     """Endpoints under `client.auth.recovery.passcode`."""
 
+    _path = "auth.recovery.passcode"
+
+    @property
+    def with_raw_response(self) -> AuthRecoveryPasscode[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        return self._raw_view()
+
     @endpoint
     def retrieve(
         self,
@@ -116,6 +146,16 @@ class AuthRecoveryPasscode(Resource[M]):
 
 class AuthToken(Resource[M]):
     """Endpoints under `client.auth.token`."""
+
+    _path = "auth.token"
+
+    @property
+    def with_raw_response(self) -> AuthToken[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        return self._raw_view()
 
     @endpoint
     def refresh(
@@ -142,34 +182,54 @@ class AuthToken(Resource[M]):
 class AuthRecovery(Resource[M]):
     """Endpoints under `client.auth.recovery`."""
 
+    _path = "auth.recovery"
+
+    @property
+    def with_raw_response(self) -> AuthRecovery[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        return self._raw_view()
+
     @cached_property
     def login(self) -> AuthRecoveryLogin[M]:
         """Endpoints under `client.auth.recovery.login`."""
-        return AuthRecoveryLogin(self._client)
+        return AuthRecoveryLogin(self._client, self._raw)
 
     @cached_property
     def passcode(self) -> AuthRecoveryPasscode[M]:
         """Endpoints under `client.auth.recovery.passcode`."""
-        return AuthRecoveryPasscode(self._client)
+        return AuthRecoveryPasscode(self._client, self._raw)
 
     @cached_property
     def password(self) -> AuthRecoveryPassword[M]:
         """Endpoints under `client.auth.recovery.password`."""
-        return AuthRecoveryPassword(self._client)
+        return AuthRecoveryPassword(self._client, self._raw)
 
 
 class Auth(Resource[M]):
     """Endpoints under `client.auth`."""
 
+    _path = "auth"
+
+    @property
+    def with_raw_response(self) -> Auth[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        return self._raw_view()
+
     @cached_property
     def recovery(self) -> AuthRecovery[M]:
         """Endpoints under `client.auth.recovery`."""
-        return AuthRecovery(self._client)
+        return AuthRecovery(self._client, self._raw)
 
     @cached_property
     def token(self) -> AuthToken[M]:
         """Endpoints under `client.auth.token`."""
-        return AuthToken(self._client)
+        return AuthToken(self._client, self._raw)
 
     @endpoint
     def login(
