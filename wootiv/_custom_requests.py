@@ -48,6 +48,27 @@ S = TypeVar("S")
 A = TypeVar("A")
 
 
+_CUSTOM_DOC = """For endpoints the SDK does not declare yet; sent with the client's
+authorization, headers, default query, retries, timeout and deadline, and
+failing with the same errors as declared calls.
+
+Args:
+    path: The path below `base_url` (`/role/r1`), with or without a query
+        string. A full URL is refused (`ValueError`): the API key only goes
+        to `base_url`.
+    cast_to: What the answer is read as: a model class (`wootiv.types.RoleDto`),
+        `object` (the decoded JSON, `None` for an empty body), `str`, `bytes`,
+        or `APIResponse` (`AsyncAPIResponse` on `AsyncWootiv`) for the whole
+        answer.
+    body: JSON data to send (`None`: no body).
+    options: `{"headers": ..., "params": ..., "timeout": ...}`, the earlier
+        SDK's shape of the keyword arguments below.
+    query: Query parameters, added after those of `path` and `default_query`.
+    extra_headers: Headers overriding the SDK's; a `None` value removes one.
+    timeout: This call's timeout instead of the client's.
+"""
+
+
 class RequestOptions(TypedDict, total=False):
     """The `options=` of a custom request, in the earlier SDK's shape.
 
@@ -165,9 +186,9 @@ class CustomRequest(Generic[S, A]):
     first argument is the method. The client's `_custom` does the work.
     """
 
-    def __init__(self, method: Optional[str], sync_shape: type, async_shape: type, doc: str) -> None:
+    def __init__(self, method: Optional[str], sync_shape: Type[S], async_shape: Type[A], summary: str) -> None:
         self.method = method
-        self.__doc__ = doc
+        self.__doc__ = f"{summary}\n\n{_CUSTOM_DOC}"
         self._shapes = {False: sync_shape, True: async_shape}
         self._signatures: Dict[bool, inspect.Signature] = {}
         self._name = ""

@@ -58,7 +58,7 @@ def _split_path(path: object) -> Tuple[str, str]:
     if parts.scheme or parts.netloc or path.startswith("//"):
         raise ValueError(
             f"path {path!r} is a URL; custom requests go to the client's base_url only (so the API key is "
-            "never sent elsewhere): pass the path below it, e.g. '/roles', or make a client with base_url= "
+            "never sent elsewhere): pass the path below it, e.g. '/role/r1', or make a client with base_url= "
             "for another server"
         )
     if parts.fragment or "#" in path:
