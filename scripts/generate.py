@@ -568,19 +568,22 @@ def gen_resource_module(spec: Spec, top: str, groups: Dict[str, List[Op]], child
 
 
 def gen_tree(tops: List[str]) -> str:
-    out = [HEADER, '"""The resource tree shared by `Wootiv` and `AsyncWootiv`.\n\n']
+    out = [HEADER, '"""The resource tree shared by `Wootiv`, `AsyncWootiv` and their `with_raw_response`.\n\n']
     out.append("Each resource module is imported on first use, so `import wootiv` stays fast.\n\"\"\"\n\n")
     out.append("from __future__ import annotations\n\nfrom functools import cached_property\n")
-    out.append("from typing import TYPE_CHECKING, Generic\n\nfrom ._resource import M\n\n")
+    out.append("from typing import TYPE_CHECKING, Any, Generic, Tuple\n\nfrom ._resource import M\n\n")
     out.append("if TYPE_CHECKING:\n")
     for top in tops:
         out.append(f"    from .resources.{top} import {pascal(top)}\n")
     out.append('\n__all__ = ["ResourceTree"]\n\n\nclass ResourceTree(Generic[M]):\n')
     out.append('    """The top-level resources of a client."""\n')
+    out.append("\n    def _resource_args(self) -> Tuple[Any, bool]:\n")
+    out.append('        """What each resource is made with: its client, and whether it is in raw mode."""\n')
+    out.append("        return self, False\n")
     for top in tops:
         out.append(f"\n    @cached_property\n    def {top}(self) -> {pascal(top)}[M]:\n")
         out.append(f'        """Endpoints under `client.{top}`."""\n')
-        out.append(f"        from .resources.{top} import {pascal(top)}\n\n        return {pascal(top)}(self)\n")
+        out.append(f"        from .resources.{top} import {pascal(top)}\n\n        return {pascal(top)}(*self._resource_args())\n")
     return "".join(out)
 
 

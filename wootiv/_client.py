@@ -13,7 +13,7 @@ import asyncio
 import os
 import random
 import time
-from typing import Any, Callable, Dict, Generic, Mapping, Optional, TypeVar, Union
+from typing import Any, Callable, Dict, Generic, Mapping, Optional, Tuple, TypeVar, Union
 
 from typing_extensions import Self
 
@@ -45,7 +45,7 @@ from ._custom_requests import (
 )
 from ._pages import AsyncPage, AsyncPager, SyncPage
 from ._response import APIResponse, AsyncAPIResponse
-from ._resource import Async, Resource, Sync
+from ._resource import Async, Raw, Resource, Sync
 from ._transports import ProxiesOption, async_transport, sync_transport
 from ._tree import ResourceTree
 from ._types import Headers as HeadersArg, Query
@@ -262,6 +262,14 @@ class _ClientBase(ResourceTree[M], Generic[M]):
     request = CustomRequest(None, SyncRequest, AsyncRequest, "A call of `method` (GET, POST, ...) on `path`.")
 
     @property
+    def with_raw_response(self) -> ResourceTree[Raw[M]]:
+        """Every resource of this client in raw mode: `client.with_raw_response.roles.retrieve(...)`
+        gives the `APIResponse` (`AsyncAPIResponse` on `AsyncWootiv`), like
+        `client.roles.with_raw_response.retrieve(...)`.
+        """
+        return _RawResources(self)
+
+    @property
     def api_key(self) -> str:
         """The API key in use (never shown by `repr`)."""
         return self._config.api_key
@@ -283,6 +291,23 @@ class _ClientBase(ResourceTree[M], Generic[M]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
+
+
+class _RawResources(ResourceTree[Any]):
+    """The resource tree of a client in raw mode (what `client.with_raw_response` gives).
+
+    Made anew on each access rather than kept on the client, so that a
+    `copy()` of the client never calls through the original.
+    """
+
+    def __init__(self, client: _ClientBase[Any]) -> None:
+        self._owner = client
+
+    def _resource_args(self) -> Tuple[Any, bool]:
+        return self._owner, True
+
+    def __repr__(self) -> str:
+        return f"<raw responses of {self._owner!r}>"
 
 
 class Wootiv(_ClientBase[Sync]):

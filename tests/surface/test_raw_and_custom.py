@@ -122,6 +122,8 @@ def test_sub_resources_in_raw_mode_both_ways() -> None:
     one = client.space.members.with_raw_response.list("demo").parse()
     two = client.space.with_raw_response.members.list("demo").parse()
     assert [m.uid for m in one] == [m.uid for m in two] == ["u1"]
+    three = client.with_raw_response.space.members.list("demo").parse()
+    assert [m.uid for m in three] == ["u1"]
     assert client.roles.with_raw_response is client.roles.with_raw_response
     assert client.roles.with_raw_response.with_raw_response is client.roles.with_raw_response
 
@@ -276,3 +278,12 @@ def test_text_uses_the_declared_charset() -> None:
     assert caught.value.response.text == "déjà"
     with pytest.raises(ValueError):
         caught.value.response.json()
+
+
+def test_client_level_raw_view_follows_a_copy() -> None:
+    client, recorder = sync_client(Answer.json(ROLE))
+    copy = client.copy(default_headers={"X-Copy": "yes"})
+    assert copy.with_raw_response.roles.retrieve("r1").parse().id == "r1"
+    assert recorder.last.headers["x-copy"] == "yes"
+    assert isinstance(client.with_raw_response.roles.retrieve("r1"), APIResponse)
+    assert "x-copy" not in recorder.last.headers

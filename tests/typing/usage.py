@@ -63,6 +63,8 @@ def sync_raw_responses(client: Wootiv) -> None:
     assert_type(listed.parse(), SyncPage[RoleDto])
     assert_type(client.space.members.with_raw_response.list("demo"), APIResponse[SyncPage[SpaceMemberDto]])
     assert_type(client.space.with_raw_response.members.list("demo"), APIResponse[SyncPage[SpaceMemberDto]])
+    assert_type(client.with_raw_response.roles.retrieve("r1"), APIResponse[RoleDto])
+    assert_type(client.with_raw_response.space.members.list("demo"), APIResponse[SyncPage[SpaceMemberDto]])
     client.roles.with_raw_response.retrieve(123)  # pyright: ignore[reportArgumentType]
 
 
@@ -80,6 +82,7 @@ async def async_raw_responses(client: AsyncWootiv) -> None:
     assert_type(
         await client.space.members.with_raw_response.list("demo"), AsyncAPIResponse[AsyncPage[SpaceMemberDto]]
     )
+    assert_type(await client.with_raw_response.roles.retrieve("r1"), AsyncAPIResponse[RoleDto])
     plain: RoleDto = await client.roles.with_raw_response.retrieve("r1")  # pyright: ignore[reportAssignmentType]
     assert_type(plain, RoleDto)
 
