@@ -532,7 +532,7 @@ def gen_resource_module(spec: Spec, top: str, groups: Dict[str, List[Op]], child
         body.append(f'\n    _path = "{name}"\n')
         body.append(f"\n    @property\n    def with_raw_response(self) -> {pascal(name)}[Raw[M]]:\n")
         body.append(docstring(RAW_DOC, "        "))
-        body.append("        return self._raw_view()\n")
+        body.append(f"        view: {pascal(name)}[Raw[M]] = self._raw_view()\n        return view\n")
         for child in children.get(name, []):
             body.append("\n    @cached_property\n")
             body.append(f"    def {child.rsplit('.', 1)[1]}(self) -> {pascal(child)}[M]:\n")

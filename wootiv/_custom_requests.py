@@ -186,7 +186,7 @@ class CustomRequest(Generic[S, A]):
     first argument is the method. The client's `_custom` does the work.
     """
 
-    def __init__(self, method: Optional[str], sync_shape: Type[S], async_shape: Type[A], summary: str) -> None:
+    def __init__(self, method: Optional[str], sync_shape: type, async_shape: type, summary: str) -> None:
         self.method = method
         self.__doc__ = f"{summary}\n\n{_CUSTOM_DOC}"
         self._shapes = {False: sync_shape, True: async_shape}

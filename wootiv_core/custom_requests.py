@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, cast
 from urllib.parse import urlsplit
 
 import attrs
@@ -156,5 +156,5 @@ def custom_reader(cast_to: object, strict: bool) -> Callable[[Response], Any]:
     if cast_to is str:
         return _text
     if is_model_class(cast_to):
-        return _model_reader(cast_to, strict)  # type: ignore[arg-type]
+        return _model_reader(cast(type, cast_to), strict)
     raise TypeError(f"cast_to must be {CUSTOM_RESULTS}, got {cast_to!r}")

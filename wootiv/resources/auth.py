@@ -27,7 +27,8 @@ class AuthRecoveryLogin(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: AuthRecoveryLogin[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -62,7 +63,8 @@ class AuthRecoveryPassword(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: AuthRecoveryPassword[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -120,7 +122,8 @@ class AuthRecoveryPasscode(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: AuthRecoveryPasscode[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def retrieve(
@@ -155,7 +158,8 @@ class AuthToken(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: AuthToken[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def refresh(
@@ -190,7 +194,8 @@ class AuthRecovery(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: AuthRecovery[Raw[M]] = self._raw_view()
+        return view
 
     @cached_property
     def login(self) -> AuthRecoveryLogin[M]:
@@ -219,7 +224,8 @@ class Auth(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: Auth[Raw[M]] = self._raw_view()
+        return view
 
     @cached_property
     def recovery(self) -> AuthRecovery[M]:

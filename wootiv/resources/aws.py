@@ -28,7 +28,8 @@ class AwsBucketsHealth(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: AwsBucketsHealth[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def retrieve(
@@ -58,7 +59,8 @@ class AwsBuckets(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: AwsBuckets[Raw[M]] = self._raw_view()
+        return view
 
     @cached_property
     def health(self) -> AwsBucketsHealth[M]:
@@ -183,7 +185,8 @@ class AwsObjects(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: AwsObjects[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def list(
@@ -213,7 +216,8 @@ class Aws(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: Aws[Raw[M]] = self._raw_view()
+        return view
 
     @cached_property
     def buckets(self) -> AwsBuckets[M]:

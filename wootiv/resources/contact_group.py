@@ -26,7 +26,8 @@ class ContactGroup(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: ContactGroup[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(

@@ -27,7 +27,8 @@ class InboundMail(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: InboundMail[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -127,7 +128,8 @@ class Inbound(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: Inbound[Raw[M]] = self._raw_view()
+        return view
 
     @cached_property
     def mail(self) -> InboundMail[M]:

@@ -25,7 +25,8 @@ class InvitationAcceptance(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: InvitationAcceptance[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def retrieve(

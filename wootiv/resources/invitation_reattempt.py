@@ -25,7 +25,8 @@ class InvitationReattempt(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: InvitationReattempt[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(

@@ -27,7 +27,8 @@ class MailboxStreamRegistryAction(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: MailboxStreamRegistryAction[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -109,7 +110,8 @@ class MailboxStreamRegistryResource(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: MailboxStreamRegistryResource[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -191,7 +193,8 @@ class MailboxRegistryAction(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: MailboxRegistryAction[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -268,7 +271,8 @@ class MailboxRegistryResource(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: MailboxRegistryResource[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -345,7 +349,8 @@ class MailboxStreamRegistry(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: MailboxStreamRegistry[Raw[M]] = self._raw_view()
+        return view
 
     @cached_property
     def action(self) -> MailboxStreamRegistryAction[M]:
@@ -396,7 +401,8 @@ class MailboxRegistry(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: MailboxRegistry[Raw[M]] = self._raw_view()
+        return view
 
     @cached_property
     def action(self) -> MailboxRegistryAction[M]:
@@ -445,7 +451,8 @@ class MailboxStream(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: MailboxStream[Raw[M]] = self._raw_view()
+        return view
 
     @cached_property
     def registry(self) -> MailboxStreamRegistry[M]:
@@ -531,7 +538,8 @@ class Mailbox(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: Mailbox[Raw[M]] = self._raw_view()
+        return view
 
     @cached_property
     def registry(self) -> MailboxRegistry[M]:

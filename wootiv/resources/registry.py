@@ -26,7 +26,8 @@ class RegistryResources(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: RegistryResources[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def list(
@@ -56,7 +57,8 @@ class RegistryActions(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: RegistryActions[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def list(
@@ -86,7 +88,8 @@ class Registry(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: Registry[Raw[M]] = self._raw_view()
+        return view
 
     @cached_property
     def actions(self) -> RegistryActions[M]:

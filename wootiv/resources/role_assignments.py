@@ -28,7 +28,8 @@ class RoleAssignmentsBulk(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: RoleAssignmentsBulk[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -65,7 +66,8 @@ class RoleAssignments(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: RoleAssignments[Raw[M]] = self._raw_view()
+        return view
 
     @cached_property
     def bulk(self) -> RoleAssignmentsBulk[M]:

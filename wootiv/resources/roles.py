@@ -27,7 +27,8 @@ class Roles(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: Roles[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(

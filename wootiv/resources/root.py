@@ -25,7 +25,8 @@ class Root(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: Root[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def retrieve(

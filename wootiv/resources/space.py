@@ -27,7 +27,8 @@ class SpaceMembers(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: SpaceMembers[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def retrieve(
@@ -95,7 +96,8 @@ class SpaceTokens(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: SpaceTokens[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -176,7 +178,8 @@ class Space(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: Space[Raw[M]] = self._raw_view()
+        return view
 
     @cached_property
     def members(self) -> SpaceMembers[M]:

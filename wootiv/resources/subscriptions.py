@@ -29,7 +29,8 @@ class SubscriptionsChange(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: SubscriptionsChange[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def update(
@@ -96,7 +97,8 @@ class Subscriptions(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: Subscriptions[Raw[M]] = self._raw_view()
+        return view
 
     @cached_property
     def change(self) -> SubscriptionsChange[M]:

@@ -27,7 +27,8 @@ class UsersRecover(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: UsersRecover[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def update(
@@ -62,7 +63,8 @@ class Users(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: Users[Raw[M]] = self._raw_view()
+        return view
 
     @cached_property
     def recover(self) -> UsersRecover[M]:

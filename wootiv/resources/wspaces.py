@@ -26,7 +26,8 @@ class Wspaces(Resource[M]):
         `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
         plain call gives.
         """
-        return self._raw_view()
+        view: Wspaces[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
