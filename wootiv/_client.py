@@ -254,12 +254,15 @@ class _ClientBase(ResourceTree[M], Generic[M]):
             raise TypeError(f"on {type(self).__name__}, use cast_to={answer.__name__} for the whole answer")
         return custom_reader(cast_to, self._config.strict)
 
+    # Calls of endpoints the SDK does not declare yet (see `wootiv._custom_requests`).
     get = CustomRequest[SyncGet, AsyncGet]("GET", SyncGet, AsyncGet, "A GET of `path`, below `base_url`.")
-    post = CustomRequest[SyncSend, AsyncSend]("POST", SyncSend, AsyncSend, "A POST of `body` (JSON) to `path`, below `base_url`.")
-    put = CustomRequest[SyncSend, AsyncSend]("PUT", SyncSend, AsyncSend, "A PUT of `body` (JSON) to `path`, below `base_url`.")
-    patch = CustomRequest[SyncSend, AsyncSend]("PATCH", SyncSend, AsyncSend, "A PATCH of `body` (JSON) to `path`, below `base_url`.")
-    delete = CustomRequest[SyncSend, AsyncSend]("DELETE", SyncSend, AsyncSend, "A DELETE of `path` (`body`, if any, as JSON).")
-    request = CustomRequest[SyncRequest, AsyncRequest](None, SyncRequest, AsyncRequest, "A call of `method` (GET, POST, ...) on `path`.")
+    post = CustomRequest[SyncSend, AsyncSend]("POST", SyncSend, AsyncSend, "A POST of `body` (JSON) to `path`.")
+    put = CustomRequest[SyncSend, AsyncSend]("PUT", SyncSend, AsyncSend, "A PUT of `body` (JSON) to `path`.")
+    patch = CustomRequest[SyncSend, AsyncSend]("PATCH", SyncSend, AsyncSend, "A PATCH of `body` (JSON) to `path`.")
+    delete = CustomRequest[SyncSend, AsyncSend]("DELETE", SyncSend, AsyncSend, "A DELETE of `path`.")
+    request = CustomRequest[SyncRequest, AsyncRequest](
+        None, SyncRequest, AsyncRequest, "A call of `method` (GET, POST, ...) on `path`."
+    )
 
     @property
     def with_raw_response(self) -> ResourceTree[Raw[M]]:

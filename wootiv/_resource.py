@@ -180,7 +180,8 @@ class _Declared(Generic[P, T]):
         (result,) = typing.get_args(hints["return"])
         returns = self._result_type(None if result is type(None) else result, asynchronous, raw)
         path = getattr(resource_class, "_path", "") or resource_class.__name__
-        qualname = ".".join(part for part in (name, path, "with_raw_response" if raw else "", declaration.__name__) if part)
+        parts = (name, path, "with_raw_response" if raw else "", declaration.__name__)
+        qualname = ".".join(part for part in parts if part)
         where = f"`{qualname}`, declared in `{declaration.__module__}.{declaration.__qualname__}`."
         doc = f"{inspect.cleandoc(declaration.__doc__)}\n\n{where}" if declaration.__doc__ else where
         presentation = (inspect.Signature(parameters, return_annotation=returns), qualname, doc)

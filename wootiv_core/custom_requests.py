@@ -124,7 +124,9 @@ def _timeout(value: Any) -> Any:
 def _model_reader(model: type, strict: bool) -> Callable[[Response], Any]:
     # One reading operation per model class (not per request), so the
     # readers kept by `result_reader` stay as few as the model classes.
-    op: Operation[Any] = Operation(id=f"custom request for {model.__name__}", method="", path="", params=(), result=model)
+    op: Operation[Any] = Operation(
+        id=f"custom request for {model.__name__}", method="", path="", params=(), result=model
+    )
     return result_reader(op, strict)
 
 

@@ -114,7 +114,9 @@ def test_errors_are_raised_alike_and_read_like_httpx_responses(harness: Harness,
 def test_custom_get_is_sent_like_a_declared_call(harness: Harness) -> None:
     harness.server.reply(200, role("r1"))
     result = harness.run(
-        lambda c: c.get("/role/r1", cast_to=RoleDto, options={"params": {"fields": "name"}, "headers": {"X-Trace": "t"}})
+        lambda c: c.get(
+            "/role/r1", cast_to=RoleDto, options={"params": {"fields": "name"}, "headers": {"X-Trace": "t"}}
+        )
     )
     assert isinstance(result, RoleDto) and result.id == "r1"
     (sent,) = harness.server.received

@@ -259,7 +259,8 @@ def test_async_client_wants_the_async_answer_class() -> None:
 
 
 def test_an_error_answer_reads_like_an_httpx_response() -> None:
-    client, _ = sync_client(Answer(422, '{"message": ["name must not be empty"]}'.encode(), {"Content-Type": "application/json", "X-Request-Id": "q1"}))
+    body = '{"message": ["name must not be empty"]}'.encode()
+    client, _ = sync_client(Answer(422, body, {"Content-Type": "application/json", "X-Request-Id": "q1"}))
     with pytest.raises(wootiv.UnprocessableEntityError) as caught:
         client.roles.create(name="", description="")
     response = caught.value.response
@@ -272,7 +273,8 @@ def test_an_error_answer_reads_like_an_httpx_response() -> None:
 
 
 def test_text_uses_the_declared_charset() -> None:
-    client, _ = sync_client(Answer(500, "déjà".encode("latin-1"), {"Content-Type": "text/plain; charset=ISO-8859-1"}), limit=1)
+    latin = Answer(500, "déjà".encode("latin-1"), {"Content-Type": "text/plain; charset=ISO-8859-1"})
+    client, _ = sync_client(latin, limit=1)
     with pytest.raises(wootiv.InternalServerError) as caught:
         client.with_options(max_retries=0).roles.retrieve("r1")
     assert caught.value.response.text == "déjà"
