@@ -633,7 +633,10 @@ def gen_docs(spec: Spec, ops: List[Op]) -> str:
     out = ["# API reference\n\n", "Generated from the OpenAPI spec by `scripts/generate.py`.\n"]
     out.append("Every method exists on `Wootiv` (returns the result) and `AsyncWootiv` (returns an awaitable;\n")
     out.append("paginated lists return an `AsyncPager` to `await` or `async for` over). Every method also takes\n")
-    out.append("`extra_headers`, `extra_query`, `extra_body` and `timeout`.\n\n")
+    out.append("`extra_headers`, `extra_query`, `extra_body` and `timeout`, and has a raw form,\n")
+    out.append("`client.<resource>.with_raw_response.<method>(...)`, giving the whole HTTP answer as an\n")
+    out.append("`APIResponse` whose `parse()` is the result below (README, \"Raw responses\"). An endpoint missing\n")
+    out.append("here can be called with `client.get(path, cast_to=...)` and its siblings (README, \"Custom requests\").\n\n")
     out.append(f"{len(ops)} operations.\n\n| Method | HTTP | Returns |\n|---|---|---|\n")
     for op in ops:
         positional = [a.python for a in op.args if a.python in op.positional]
