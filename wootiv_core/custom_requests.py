@@ -30,6 +30,7 @@ from .results import decode_json, result_reader
 
 __all__ = ["CUSTOM_METHODS", "CUSTOM_RESULTS", "build_custom_request", "custom_method", "custom_reader"]
 
+#: The methods a custom request may use.
 CUSTOM_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 #: What `cast_to` may be besides a model class, as the message of a bad one lists it.
