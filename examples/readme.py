@@ -1,6 +1,6 @@
 """Runs every Python example of README.md against a served Wootiv emulator.
 
-Each ```python block runs in a fresh namespace, in order, with
+Each ```python block is printed, then runs in a fresh namespace, in order, with
 `WOOTIV_API_KEY` and `WOOTIV_BASE_URL` pointing at the emulator. A block may
 be preceded by `<!-- demo: faults SPEC -->`, which installs those emulator
 faults (the `--faults` grammar of `python -m wootiv.testing serve`) for that
@@ -10,6 +10,7 @@ block only; that is how the retry example meets real 429 answers.
 from __future__ import annotations
 
 import re
+import textwrap
 import time
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Tuple
@@ -35,7 +36,9 @@ def run_readme(set_faults: Callable[[Optional[str]], None]) -> int:
     text = README.read_text(encoding="utf-8")
     count = 0
     for line, faults, code in examples(text):
-        print(f"\n=== README.md line {line}: {heading_before(text, line)} ===", flush=True)
+        print(f"\n=== README.md line {line}: {heading_before(text, line)} ===")
+        print(textwrap.indent(code.rstrip("\n"), "    "))
+        print("--- output:", flush=True)
         set_faults(faults)
         started = time.monotonic()
         try:

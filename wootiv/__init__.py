@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from wootiv_core.errors import (
         APIConnectionError as APIConnectionError,
         APIError as APIError,
+        APIResponseTooLargeError as APIResponseTooLargeError,
         APIResponseValidationError as APIResponseValidationError,
         APIStatusError as APIStatusError,
         APITimeoutError as APITimeoutError,
@@ -65,6 +66,7 @@ __all__ = [
     "APITimeoutError",
     "APIStatusError",
     "APIResponseValidationError",
+    "APIResponseTooLargeError",
     "BadRequestError",
     "AuthenticationError",
     "PermissionDeniedError",

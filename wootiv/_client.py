@@ -19,11 +19,12 @@ from typing_extensions import Self
 
 import attrs
 
+from wootiv_core.checks import check_deadline, check_retry_writes
 from wootiv_core.config import DEFAULT_ENVIRONMENT, ENVIRONMENTS, ClientConfig
 from wootiv_core.errors import APIError, WootivError
 from wootiv_core.exchange import Done, Flow, Send, exchange
 from wootiv_core.custom_requests import build_custom_request, custom_method, custom_reader
-from wootiv_core.http import DEFAULT_TIMEOUT, Request, Response, Timeout
+from wootiv_core.http import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Request, Response, Timeout
 from wootiv_core.operation import NOT_GIVEN, Call, NotGiven, PagedCall
 from wootiv_core.paging import PageData
 from wootiv_core.request_builder import WRITE_METHODS, build_request
@@ -48,7 +49,7 @@ from ._response import APIResponse, AsyncAPIResponse
 from ._resource import Async, Raw, Resource, Sync
 from ._transports import ProxiesOption, async_transport, sync_transport
 from ._tree import ResourceTree
-from ._types import Headers as HeadersArg, Query
+from ._types import DeadlineArg, Headers as HeadersArg, Query, RetryWritesArg
 from ._version import __version__
 
 __all__ = ["Wootiv", "AsyncWootiv"]
@@ -69,6 +70,9 @@ def _config(
     default_headers: Optional[Mapping[str, str]],
     default_query: Optional[Mapping[str, object]],
     strict: bool,
+    deadline: Optional[float] = None,
+    retry_writes: bool = False,
+    max_response_size: Optional[int] = DEFAULT_MAX_RESPONSE_SIZE,
 ) -> ClientConfig:
     key = api_key if api_key is not None else os.environ.get("WOOTIV_API_KEY")
     if not key:
@@ -96,6 +100,9 @@ def _config(
         default_query=dict(default_query or {}),
         strict=strict,
         user_agent=f"Wootiv/Python {__version__}",
+        deadline=deadline,
+        retry_writes=retry_writes,
+        max_response_size=max_response_size,
     )
 
 
@@ -128,6 +135,9 @@ class _ClientBase(ResourceTree[M], Generic[M]):
         proxies: ProxiesOption = None,
         strict_response_validation: bool = False,
         _strict_response_validation: Optional[bool] = None,
+        deadline: Optional[float] = None,
+        retry_writes: bool = False,
+        max_response_size: Optional[int] = DEFAULT_MAX_RESPONSE_SIZE,
     ) -> None:
         configure_from_env()
         self._config = _config(
@@ -139,6 +149,9 @@ class _ClientBase(ResourceTree[M], Generic[M]):
             default_headers=default_headers,
             default_query=default_query,
             strict=strict_response_validation if _strict_response_validation is None else _strict_response_validation,
+            deadline=deadline,
+            retry_writes=retry_writes,
+            max_response_size=max_response_size,
         )
         self._transport = type(self)._make_transport(http_client, transport=transport, proxy=proxy, proxies=proxies)
         self._owns_transport = True
@@ -188,11 +201,18 @@ class _ClientBase(ResourceTree[M], Generic[M]):
         # boundary). It has to be unique, not secret: a fast PRNG draw will do.
         nonce = f"{random.getrandbits(128):032x}" if call.op.method in WRITE_METHODS else None
         request = build_request(self._config, call, nonce)
-        return self._exchange(request, read or result_reader(call.op, self._config.strict))
+        options = call.options
+        read = read or result_reader(call.op, self._config.strict)
+        return self._exchange(request, read, options.deadline, options.retry_writes)
 
-    def _exchange(self, request: Request, read: Callable[[Response], Any]) -> Flow[Any]:
+    def _exchange(
+        self, request: Request, read: Callable[[Response], Any], call_deadline: Any, call_retry_writes: Any
+    ) -> Flow[Any]:
+        """The core's exchange of `request`, with this call's deadline and retry_writes or the client's."""
         config = self._config
-        deadline = None if config.deadline is None else time.monotonic() + config.deadline
+        seconds = config.deadline if call_deadline is NOT_GIVEN else check_deadline(call_deadline)
+        retry_writes = config.retry_writes if call_retry_writes is NOT_GIVEN else check_retry_writes(call_retry_writes)
+        deadline = None if seconds is None else time.monotonic() + seconds
         return exchange(
             request,
             read,
@@ -201,7 +221,7 @@ class _ClientBase(ResourceTree[M], Generic[M]):
             random=random.random,
             clock=time.monotonic,
             deadline=deadline,
-            retry_writes=config.retry_writes,
+            retry_writes=retry_writes,
         )
 
     # The runners the resources' methods call. `_drive` is each client's own
@@ -235,6 +255,8 @@ class _ClientBase(ResourceTree[M], Generic[M]):
         query: Optional[Query] = None,
         extra_headers: Optional[HeadersArg] = None,
         timeout: TimeoutOption = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Any:
         """A call of an endpoint the SDK does not declare (what `get`, `post`, ..., `request` do)."""
         read = self._custom_reader(cast_to)
@@ -244,7 +266,7 @@ class _ClientBase(ResourceTree[M], Generic[M]):
         request = build_custom_request(
             self._config, verb, path, body=body, query=params, headers=headers, timeout=per_call_timeout, nonce=nonce
         )
-        return self._drive(self._exchange(request, read))
+        return self._drive(self._exchange(request, read, deadline, retry_writes))
 
     def _custom_reader(self, cast_to: Any) -> Callable[[Response], Any]:
         answer = self._raw_response_class

@@ -38,7 +38,7 @@ from typing_extensions import Protocol, TypedDict
 from wootiv_core.operation import NOT_GIVEN
 
 from ._tree import ResourceTree
-from ._types import Headers, Query, TimeoutArg
+from ._types import DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -78,7 +78,11 @@ Args:
         SDK's shape of the keyword arguments below.
     query: Query parameters, added after those of `path` and `default_query`.
     extra_headers: Headers overriding the SDK's; a `None` value removes one.
-    timeout: This call's timeout instead of the client's.
+    timeout: This call's timeout (each attempt) instead of the client's.
+    deadline: Seconds the whole call may take, retries included, instead of
+        the client's `deadline`.
+    retry_writes: Whether a write may be sent again when its outcome is
+        unknown, instead of the client's setting.
 """
 
 
@@ -108,6 +112,8 @@ class SyncGet(Protocol):
         query: Optional[Query] = None,
         extra_headers: Optional[Headers] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> T: ...
 
 
@@ -123,6 +129,8 @@ class AsyncGet(Protocol):
         query: Optional[Query] = None,
         extra_headers: Optional[Headers] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Awaitable[T]: ...
 
 
@@ -139,6 +147,8 @@ class SyncSend(Protocol):
         query: Optional[Query] = None,
         extra_headers: Optional[Headers] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> T: ...
 
 
@@ -155,6 +165,8 @@ class AsyncSend(Protocol):
         query: Optional[Query] = None,
         extra_headers: Optional[Headers] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Awaitable[T]: ...
 
 
@@ -172,6 +184,8 @@ class SyncRequest(Protocol):
         query: Optional[Query] = None,
         extra_headers: Optional[Headers] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> T: ...
 
 
@@ -189,6 +203,8 @@ class AsyncRequest(Protocol):
         query: Optional[Query] = None,
         extra_headers: Optional[Headers] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Awaitable[T]: ...
 
 

@@ -1,7 +1,8 @@
 """Switching on the `wootiv` logger from the environment.
 
-`WOOTIV_LOG=info` logs retries; `WOOTIV_LOG=debug` also logs every request
-sent and status received. Lines never include headers, so the API key cannot
+`WOOTIV_LOG=info` logs retries and why a failed call gave up;
+`WOOTIV_LOG=debug` also logs every request sent and every status received
+(2xx or not) with its time. Lines never include headers, so the API key cannot
 appear in them. Without the variable the SDK adds no handler and logs
 through the standard `logging` configuration of the application.
 """

@@ -7,7 +7,7 @@ from typing import Any, Mapping, Optional, Union
 from wootiv_core.http import Timeout
 from wootiv_core.operation import NotGiven
 
-__all__ = ["Headers", "Query", "Body", "TimeoutArg"]
+__all__ = ["Headers", "Query", "Body", "TimeoutArg", "DeadlineArg", "RetryWritesArg"]
 
 Headers = Mapping[str, Optional[str]]
 """Extra request headers; a `None` value removes a header the SDK would send."""
@@ -20,3 +20,9 @@ Body = Mapping[str, object]
 
 TimeoutArg = Union[float, Timeout, Any, None, NotGiven]
 """Seconds, a `wootiv.Timeout`, an `httpx.Timeout`, `None` for no limit, or the client's default."""
+
+DeadlineArg = Union[float, None, NotGiven]
+"""Seconds the whole call may take, retries and waits included; `None` for no bound, or the client's."""
+
+RetryWritesArg = Union[bool, NotGiven]
+"""Whether a write may be sent again when its outcome is unknown, or the client's setting."""

@@ -6,6 +6,8 @@ from typing import Mapping, Optional
 
 import attrs
 
+from .checks import check_api_key, check_base_url, check_deadline, check_header, check_headers
+from .checks import check_max_response_size, check_retry_writes
 from .http import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Timeout
 from .retries import RetryPolicy
 
@@ -19,22 +21,14 @@ ENVIRONMENTS: Mapping[str, str] = {
 DEFAULT_ENVIRONMENT = "production"
 
 
-def check_header(name: str, value: str) -> None:
-    """Refuse a header that could split the request (CR or LF) before anything is sent."""
-    if not isinstance(name, str) or not isinstance(value, str):  # pyright: ignore[reportUnnecessaryIsInstance]
-        raise TypeError(f"header {name!r} must have a str name and value, got {type(value).__name__}")
-    if any(ch in name for ch in "\r\n:") or not name.strip():
-        raise ValueError(f"invalid header name {name!r}")
-    if "\r" in value or "\n" in value:
-        raise ValueError(f"the value of header {name!r} contains a line break (CR or LF); remove it")
-
-
 @attrs.frozen
 class ClientConfig:
     """Everything a client decides once and every call uses.
 
     The API key is excluded from `repr` so that it never shows in a log line
-    or a traceback.
+    or a traceback. Every value is checked when the config is made
+    (`wootiv_core.checks`), so that a mistake is a `ValueError` or
+    `TypeError` at construction rather than a failure on the first call.
     """
 
     api_key: str = attrs.field(repr=False)
@@ -50,6 +44,7 @@ class ClientConfig:
     #: Retry writes after failures that leave their outcome unknown (for
     #: servers that honour the Idempotency-Key the SDK sends).
     retry_writes: bool = False
+    #: The most bytes of answer a transport reads (`None`: no limit).
     max_response_size: Optional[int] = DEFAULT_MAX_RESPONSE_SIZE
 
     #: `base_url` without a trailing slash, and the `Authorization` header
@@ -58,10 +53,12 @@ class ClientConfig:
     authorization: str = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "api_root", self.base_url.rstrip("/"))
+        # Everything a client is given is checked here, once: a copy made
+        # with `attrs.evolve` (`with_options`) passes through here again.
+        check_api_key(self.api_key)
+        check_headers(self.default_headers, "default_headers")
+        check_deadline(self.deadline)
+        check_max_response_size(self.max_response_size)
+        check_retry_writes(self.retry_writes)
+        object.__setattr__(self, "api_root", check_base_url(self.base_url))
         object.__setattr__(self, "authorization", f"Bearer {self.api_key}")
-        check_header("Authorization", self.api_key)
-        for name, value in self.default_headers.items():
-            check_header(name, value)
-        if not self.base_url.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must start with http:// or https://, got {self.base_url!r}")

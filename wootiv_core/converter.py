@@ -11,24 +11,32 @@ When it fails:
 * in lenient mode (the default, like the earlier SDK), the value is rebuilt
   field by field: what fits is typed, what does not is kept raw, and missing
   fields are `None`. A server that adds, drops or changes a field therefore
-  never makes a call fail.
+  never makes a call fail. An answer of the wrong JSON kind does: an array,
+  string or number where an object is due, or an item that is not an
+  object in a list of models, is a `ShapeError` in either mode, since no
+  field of it could be read.
+
+Free-form values (`Dict[str, Any]` and `List[Any]` fields, unknown fields,
+values kept raw) nested deeper than `MAX_JSON_DEPTH` are refused in either
+mode (`TooDeep`): the model methods recurse through them.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import sys
-from typing import Any, Callable, Dict, FrozenSet, List, Type, TypeVar, Union, cast, get_args, get_origin
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Type, TypeVar, Union, cast, get_args, get_origin
 
 import attrs
 import cattrs
 from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
+from .json_decoding import MAX_JSON_DEPTH, too_deep
 from .model import BOOKKEEPING, Model, is_model_class, read_iso, wire_name
 from .model_compiler import compile_model
 
-__all__ = ["ShapeError", "structure", "structurer", "parse_datetime"]
+__all__ = ["ShapeError", "TooDeep", "structure", "structurer", "parse_datetime", "unknown_fields", "wrong_kind"]
 
 T = TypeVar("T")
 
@@ -41,6 +49,97 @@ if sys.version_info >= (3, 10):
 
 class ShapeError(ValueError):
     """Decoded JSON does not have the shape a type requires."""
+
+
+class TooDeep(ShapeError):
+    """A free-form value nests arrays and objects deeper than `MAX_JSON_DEPTH`."""
+
+    def __init__(self) -> None:
+        super().__init__(f"a free-form value is nested more than {MAX_JSON_DEPTH} levels deep")
+
+
+_CONTAINERS = (dict, list)
+
+
+def _bounded_depth(value: Any) -> Any:
+    """`value`, unless it is a container nested too deep (`TooDeep`)."""
+    if type(value) in _CONTAINERS and too_deep(value):
+        raise TooDeep()
+    return value
+
+
+def unknown_fields(data: Dict[str, Any], known: FrozenSet[str]) -> Dict[str, Any]:
+    """The members of `data` a model does not declare, each checked for depth."""
+    return {key: _bounded_depth(item) for key, item in data.items() if key not in known}
+
+
+def _is_free_form(tp: Any) -> bool:
+    """`Any`, or a dict or list type made only of `Any` (and `str` keys)."""
+    if tp is Any:
+        return True
+    origin = get_origin(tp)
+    if origin in (dict, Dict):
+        key, value = get_args(tp) or (str, Any)
+        return key is str and _is_free_form(value)
+    if origin in (list, List):
+        (item,) = get_args(tp) or (Any,)
+        return _is_free_form(item)
+    return False
+
+
+def _free_form_hook(tp: Any) -> Callable[[Any, Any], Any]:
+    """Free-form values are kept as decoded, after a check of their kind and depth.
+
+    Cheaper than cattrs' own hook, which copies a dict calling a hook per
+    key: a flat value (the common case, e.g. an `audit` record) costs one
+    pass over its members.
+    """
+    origin = get_origin(tp)
+    kind: Any = dict if origin in (dict, Dict) else list if origin in (list, List) else None
+    name = "a JSON object" if kind is dict else "a JSON array"
+
+    def hook(value: Any, _: Any) -> Any:
+        if kind is None:
+            return _bounded_depth(value)
+        if type(value) is not kind:
+            raise TypeError(f"expected {name}, got {type(value).__name__}")
+        members: Any = value.values() if kind is dict else value
+        for member in members:
+            if type(member) in _CONTAINERS:
+                if too_deep(value):
+                    raise TooDeep()
+                break
+        return value
+
+    return hook
+
+
+_JSON_KINDS: Dict[Any, str] = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean"}
+
+
+def _json_kind(value: Any) -> str:
+    kind = cast(object, type(value))
+    return "null" if value is None else _JSON_KINDS.get(kind) or type(value).__name__
+
+
+def wrong_kind(value: Any, tp: Any) -> Optional[str]:
+    """Why `value` cannot be read as `tp` even leniently, or `None` if it can.
+
+    A model needs a JSON object, a list a JSON array, and a list of models
+    an object for every item.
+    """
+    if is_model_class(tp):
+        return None if type(value) is dict else f"expected a JSON object, got {_json_kind(value)}"
+    if _is_list(tp):
+        if type(value) is not list:
+            return f"expected a JSON array, got {_json_kind(value)}"
+        (item_type,) = get_args(tp) or (Any,)
+        if is_model_class(item_type):
+            items = cast(List[Any], value)
+            for index, item in enumerate(items):
+                if type(item) is not dict:
+                    return f"item {index}: expected a JSON object, got {_json_kind(item)}"
+    return None
 
 
 def parse_datetime(value: Any, _: Any = None) -> _dt.datetime:
@@ -121,7 +220,7 @@ def _build(detailed: bool) -> cattrs.Converter:
                 raise TypeError(f"expected a JSON object for {cls.__name__}, got {type(value).__name__}")
             model = inner(data, cls)
             if not known.issuperset(data):
-                model.extra_fields = {key: item for key, item in data.items() if key not in known}
+                model.extra_fields = unknown_fields(data, known)
             if not known.issubset(data):
                 model._unset = frozenset(name for key, name in optional.items() if key not in data)  # pyright: ignore[reportPrivateUsage]
             return model
@@ -129,8 +228,11 @@ def _build(detailed: bool) -> cattrs.Converter:
         return hook
 
     conv.register_structure_hook_factory(_is_list, list_hook)
+    # Registered after the list factory: the later registration wins.
+    conv.register_structure_hook_factory(_is_free_form, _free_form_hook)
+
     def compiled_hook(cls: Type[Model]) -> Callable[[Any, Any], Model]:
-        return compile_model(cls, conv.get_structure_hook)
+        return compile_model(cls, conv.get_structure_hook, unknown_fields)
 
     conv.register_structure_hook_factory(is_model_class, model_hook if detailed else compiled_hook)
     return conv
@@ -150,6 +252,8 @@ def _describe(error: BaseException) -> str:
 def _lenient(value: Any, tp: Any) -> Any:
     try:
         return _fast.structure(value, tp)
+    except TooDeep:
+        raise
     except Exception:  # noqa: BLE001 - any failure means "rebuild by hand"
         pass
     if is_model_class(tp) and type(value) is dict:
@@ -167,7 +271,7 @@ def _lenient(value: Any, tp: Any) -> Any:
             if key not in data and field.default is not attrs.NOTHING:
                 absent.add(field.name)
         model = tp(**kwargs)
-        model.extra_fields = {key: item for key, item in data.items() if key not in known}
+        model.extra_fields = unknown_fields(data, frozenset(known))
         model._unset = frozenset(absent)  # pyright: ignore[reportPrivateUsage]
         return model
     if _is_list(tp) and type(value) is list:
@@ -186,7 +290,7 @@ def _lenient(value: Any, tp: Any) -> Any:
         for option in options:
             if (is_model_class(option) and type(value) is dict) or (_is_list(option) and type(value) is list):
                 return _lenient(value, option)
-    return value
+    return _bounded_depth(value)
 
 
 def structurer(tp: Any, *, strict: bool) -> Callable[[Any], Any]:
@@ -200,8 +304,13 @@ def structurer(tp: Any, *, strict: bool) -> Callable[[Any], Any]:
     def convert(value: Any) -> Any:
         try:
             return fast(value, tp)
+        except TooDeep:
+            raise
         except Exception as error:  # noqa: BLE001 - cattrs raises many kinds
             if not strict:
+                problem = wrong_kind(value, tp)
+                if problem is not None:
+                    raise ShapeError(problem) from error
                 return _lenient(value, tp)
             try:
                 # The fast path leaves a few rare spellings (a lower-case `z`
@@ -216,8 +325,9 @@ def structurer(tp: Any, *, strict: bool) -> Callable[[Any], Any]:
 def structure(value: Any, tp: Type[T], *, strict: bool) -> T:
     """`value` (decoded JSON) as an instance of `tp`.
 
-    Strict: raise `ShapeError` naming the offending fields. Lenient: never
-    raise; keep what does not fit as it came.
+    Strict: raise `ShapeError` naming the offending fields. Lenient: keep
+    what does not fit as it came, and raise `ShapeError` only for a value of
+    the wrong JSON kind (`wrong_kind`) or nested too deep (`TooDeep`).
     """
     result: T = structurer(tp, strict=strict)(value)
     return result

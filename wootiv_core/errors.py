@@ -7,14 +7,25 @@ underneath, user code catches the same classes.
 
 A connection error says whether the request may have reached the server
 (`sent`): the retry machine retries a write only when it certainly did not.
+
+Errors travel (logs, error trackers, pickles from worker processes), so
+each keeps only copies that are safe to show (`wootiv_core.redaction`): a
+request without its body and with credential headers masked, a response
+whose headers are a core `Headers` and whose body is cut at
+`MAX_ERROR_BODY` bytes. The message is cut at `MAX_MESSAGE_LENGTH`
+characters. Every error pickles and unpickles to the same class with the
+same status, message and body; the HTTP library's exception (`__cause__`)
+is not part of the pickle.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional, Type
+from typing import Any, Dict, Optional, Tuple, Type
 
 from .http import Request, Response
+from .json_decoding import MAX_JSON_DEPTH, too_deep
+from .redaction import MAX_ERROR_BODY, safe_request, safe_response
 
 __all__ = [
     "WootivError",
@@ -34,7 +45,28 @@ __all__ = [
     "InternalServerError",
     "status_error",
     "decode_error_body",
+    "MAX_MESSAGE_LENGTH",
+    "MAX_ERROR_BODY",
 ]
+
+#: The longest message an error carries, in characters; a longer one (a huge
+#: error body, say) is cut there with a note of how much was left out, so
+#: that `str(error)` stays a readable log line.
+MAX_MESSAGE_LENGTH = 4096
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= MAX_MESSAGE_LENGTH:
+        return message
+    return f"{message[:MAX_MESSAGE_LENGTH]}... [{len(message) - MAX_MESSAGE_LENGTH} more characters cut]"
+
+
+def _restore(cls: Type["APIError"], args: Tuple[Any, ...], state: Dict[str, Any]) -> "APIError":
+    """Rebuild a pickled error without calling its `__init__` (see `APIError.__reduce__`)."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class WootivError(Exception):
@@ -44,8 +76,9 @@ class WootivError(Exception):
 class APIError(WootivError):
     """Base of every error the SDK raises about a call.
 
-    `request` is the request that failed; `body` the decoded error body when
-    the server sent one (parsed JSON, else text), otherwise `None`.
+    `request` is a copy of the request that failed, safe to show: no body,
+    credential headers masked. `body` is the decoded error body when the
+    server sent one (parsed JSON, else text), otherwise `None`.
     """
 
     message: str
@@ -53,10 +86,21 @@ class APIError(WootivError):
     body: Optional[object]
 
     def __init__(self, message: str, request: Request, *, body: Optional[object] = None) -> None:
+        message = _bounded(message)
         super().__init__(message)
         self.message = message
-        self.request = request
+        self.request = safe_request(request)
         self.body = body
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # Exceptions pickle as `cls(*args)`, which the keyword-only arguments
+        # of most of these classes do not survive; rebuild from the state.
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+    def _retell(self, message: str) -> None:
+        """Replace the message (the retry machine adds what the call tried)."""
+        self.message = _bounded(message)
+        self.args = (self.message,)
 
 
 class APIConnectionError(APIError):
@@ -108,19 +152,23 @@ class APIResponseValidationError(APIError):
 
     def __init__(self, response: Response, body: Optional[object], message: str) -> None:
         super().__init__(message, response.request, body=body)
-        self.response = response
+        self.response = safe_response(response, self.request)
         self.status_code = response.status_code
 
 
 class APIStatusError(APIError):
-    """The server answered with a non-2xx status."""
+    """The server answered with a non-2xx status.
+
+    `response` is a copy of the answer safe to keep (see the module
+    docstring): its body holds at most `MAX_ERROR_BODY` bytes.
+    """
 
     response: Response
     status_code: int
 
     def __init__(self, message: str, *, response: Response, body: Optional[object]) -> None:
         super().__init__(message, response.request, body=body)
-        self.response = response
+        self.response = safe_response(response, self.request)
         self.status_code = response.status_code
 
 
@@ -168,9 +216,18 @@ _BY_STATUS: Dict[int, Type[APIStatusError]] = {
 
 
 def decode_error_body(content: bytes) -> Optional[object]:
-    """The error body as JSON if it is JSON, else as text; `None` if empty."""
+    """The error body as JSON if it is JSON, else as text; `None` if empty.
+
+    A body over `MAX_ERROR_BODY` bytes is kept as the text of its first
+    `MAX_ERROR_BODY` bytes followed by `... [cut: N bytes in all]`; JSON
+    nested deeper than `MAX_JSON_DEPTH` is kept as text, so that the error
+    can be shown and pickled.
+    """
     if not content:
         return None
+    if len(content) > MAX_ERROR_BODY:
+        kept = content[:MAX_ERROR_BODY].decode("utf-8", errors="replace")
+        return f"{kept}... [cut: {len(content)} bytes in all]"
     text = content.decode("utf-8", errors="replace")
     try:
         # The standard library here, not orjson: error bodies are small, and it
@@ -178,7 +235,7 @@ def decode_error_body(content: bytes) -> Optional[object]:
         decoded: Any = json.loads(text)
     except (ValueError, RecursionError):
         return text
-    return decoded
+    return text if too_deep(decoded, MAX_JSON_DEPTH) else decoded
 
 
 def status_error(response: Response) -> APIStatusError:

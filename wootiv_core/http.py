@@ -18,7 +18,43 @@ import attrs
 
 from .json_decoding import loads
 
-__all__ = ["Headers", "Request", "Response", "Timeout", "Body", "DEFAULT_TIMEOUT", "DEFAULT_MAX_RESPONSE_SIZE"]
+__all__ = [
+    "Headers",
+    "Request",
+    "Response",
+    "Timeout",
+    "Body",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_MAX_RESPONSE_SIZE",
+    "SENSITIVE_HEADERS",
+    "MASK",
+    "is_sensitive_header",
+]
+
+#: Headers whose values are credentials: never shown by a `repr`, and masked
+#: on the copies an error keeps. Any header whose name contains `token`,
+#: `secret` or `password` counts as one too (`is_sensitive_header`).
+SENSITIVE_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        "api-key",
+        "apikey",
+        "x-auth",
+    }
+)
+
+#: What is shown in place of a credential.
+MASK = "<redacted>"
+
+
+def is_sensitive_header(name: str) -> bool:
+    """Whether the value of header `name` is a credential (see `SENSITIVE_HEADERS`)."""
+    lowered = name.lower()
+    return lowered in SENSITIVE_HEADERS or any(word in lowered for word in ("token", "secret", "password"))
 
 
 class Headers(Mapping[str, str]):
@@ -26,7 +62,9 @@ class Headers(Mapping[str, str]):
 
     Transports hand the core their own header objects (httpx, requests and
     aiohttp all have case-insensitive ones); this class is for the places that
-    build headers from scratch, such as the in-process emulator and tests.
+    build headers from scratch, such as the in-process emulator and tests,
+    and for the copies an error keeps (which must hold no object of an HTTP
+    library). Its `repr` masks credentials (`is_sensitive_header`).
     """
 
     __slots__ = ("_items",)
@@ -54,7 +92,12 @@ class Headers(Mapping[str, str]):
         return len(self._items)
 
     def __repr__(self) -> str:
-        return f"Headers({dict(self.items())!r})"
+        # Credentials are masked: a repr ends up in logs and tracebacks.
+        shown = {name: MASK if is_sensitive_header(name) else value for name, value in self._items.values()}
+        return f"Headers({shown!r})"
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (Headers, (list(self._items.values()),))
 
 
 @attrs.frozen

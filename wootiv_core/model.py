@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import Any, Dict, FrozenSet, Iterator, Optional, Sequence, Tuple, cast
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterator, Optional, Sequence, Tuple, cast
 
 import attrs
 
@@ -67,7 +67,8 @@ class Model:
 
     `extra_fields` maps the wire name of each field the model does not
     declare to its raw JSON value. Reading such a field as an attribute
-    (`role.someNewField`) works as well.
+    (`role.someNewField`) works as well at run time; type checkers do not
+    see it, so that a misspelt field (`role.nmae`) is an error for them.
     """
 
     # Unknown fields are rare, so a model holds `None` until some arrive or
@@ -92,14 +93,18 @@ class Model:
     def extra_fields(self, value: Dict[str, Any]) -> None:
         self._extra = value
 
-    def __getattr__(self, name: str) -> Any:
-        # Only reached when normal lookup fails: fall back to unknown fields.
-        if name == "_extra" or name.startswith("__"):
-            raise AttributeError(name)
-        extra = self._extra
-        if extra is not None and name in extra:
-            return extra[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    if not TYPE_CHECKING:
+        # Hidden from type checkers: a `__getattr__` they can see would make
+        # every attribute `Any`, so a typo like `role.nmae` would pass. Typed
+        # code reads unknown fields through `extra_fields`.
+        def __getattr__(self, name: str) -> Any:
+            # Only reached when normal lookup fails: fall back to unknown fields.
+            if name == "_extra" or name.startswith("__"):
+                raise AttributeError(name)
+            extra = self._extra
+            if extra is not None and name in extra:
+                return extra[name]
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __iter__(self) -> Iterator[Tuple[str, Any]]:
         """`(python_name, value)` pairs, so that `dict(model)` works."""

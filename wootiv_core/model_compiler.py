@@ -116,7 +116,7 @@ class _Writer:
     written inline reads `o{d+1}` while its parent's variables stay intact.
     """
 
-    def __init__(self, hook_for: Callable[[Any], Hook]) -> None:
+    def __init__(self, hook_for: Callable[[Any], Hook], unknown_fields: Callable[[Any, Any], Any]) -> None:
         self.hook_for = hook_for
         self.names: Dict[str, Any] = {
             "_new": object.__new__,
@@ -124,6 +124,7 @@ class _Writer:
             "_utc": _dt.timezone.utc,
             "_absent": _ABSENT,
             "_empty": frozenset(),
+            "_unknown": unknown_fields,
         }
         self.lines: List[str] = []
 
@@ -181,7 +182,7 @@ class _Writer:
         count = f"{len(required)} + present{d}" if optional else str(len(required))
         self.emit(
             indent,
-            f"{m}._extra = None if len({o}) == {count} else {{k: x for k, x in {o}.items() if k not in {known}}}",
+            f"{m}._extra = None if len({o}) == {count} else _unknown({o}, {known})",
             f"{m}._unset = frozenset(unset{d}) if unset{d} else _empty" if optional else f"{m}._unset = _empty",
         )
 
@@ -214,15 +215,17 @@ class _Writer:
             self.emit(indent, f"{v} = {self.hook(tp)}({v}, {self.name(tp)})")
 
 
-def compile_model(cls: Type[Model], hook_for: Callable[[Any], Hook]) -> Hook:
+def compile_model(cls: Type[Model], hook_for: Callable[[Any], Hook], unknown_fields: Callable[[Any, Any], Any]) -> Hook:
     """The fast structuring function of `cls` (see the module docstring).
 
     `hook_for(tp)` gives the converter's hook for a field type this module
     does not check inline. A model nested too deep to write inline, or one
     inside itself, is read by its own compiled function, asked for through
-    `hook_for` on first use.
+    `hook_for` on first use. `unknown_fields(data, known)` gives the members
+    of `data` outside the `known` wire names, kept as the model's extra
+    fields (and checked there, as free-form values are).
     """
-    out = _Writer(hook_for)
+    out = _Writer(hook_for, unknown_fields)
     out.model(cls, (), "")
     out.lines.append("return m0")
     source = f"def structure_{cls.__name__}(o0, _):\n" + "".join(f"    {line}\n" for line in out.lines)

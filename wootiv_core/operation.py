@@ -130,13 +130,18 @@ class CallOptions:
 
     `extra_headers` values of `None` remove a header the SDK would send;
     `extra_query` entries replace query parameters of the same name.
-    `timeout` of `NOT_GIVEN` means the client's timeout.
+    `timeout` (each attempt), `deadline` (seconds for the whole call,
+    retries and waits included; `None`: no bound) and `retry_writes` (send
+    a write again after a failure that leaves its outcome unknown) replace
+    the client's settings for this call; `NOT_GIVEN` keeps the client's.
     """
 
     extra_headers: Optional[Mapping[str, Optional[str]]] = None
     extra_query: Optional[Mapping[str, object]] = None
     extra_body: Optional[Mapping[str, object]] = None
     timeout: Union[float, Timeout, None, NotGiven] = NOT_GIVEN
+    deadline: Union[float, None, NotGiven] = NOT_GIVEN
+    retry_writes: Union[bool, NotGiven] = NOT_GIVEN
 
 
 DEFAULT_OPTIONS = CallOptions()

@@ -12,11 +12,12 @@ import datetime as _dt
 import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, cast
 
-from .config import ClientConfig, check_header
+from .checks import check_headers, check_url_length
+from .config import ClientConfig
 from .http import Body, Request, Timeout
 from .multipart import FileSource, encode_multipart
 from .operation import NOT_GIVEN, Call, Param, Schema
-from .urls import encode_query, render_path
+from .urls import PathValueError, encode_query, render_path
 
 __all__ = ["build_request", "to_wire", "WRITE_METHODS"]
 
@@ -125,10 +126,15 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
     if options.extra_body:
         json_body.update(options.extra_body)
 
-    url = config.api_root + (render_path(op.path, path_values) if path_values else op.path)
+    try:
+        url = config.api_root + (render_path(op.path, path_values) if path_values else op.path)
+    except PathValueError as exc:
+        param = next(param for param in op.params if param.wire == exc.name)
+        raise ValueError(f"{_label(call, param)} {exc.problem}") from None
     query_string = encode_query(query.items()) if query else ""
     if query_string:
         url = f"{url}?{query_string}"
+    check_url_length(url, op.id)
 
     headers: Dict[str, str] = {
         "Accept": op.accept,
@@ -157,11 +163,12 @@ def _override_headers(
     """`headers` with the client's and then the call's own headers applied.
 
     Names compare case-insensitively, so `accept` replaces `Accept`; a value
-    of `None` removes the header.
+    of `None` removes the header. The call's own headers are checked here
+    (the client's were checked once, when it was made).
     """
+    check_headers(extra, "extra_headers")
     for name, value in (*defaults.items(), *extra.items()):
         headers = {key: item for key, item in headers.items() if key.lower() != name.lower()}
         if value is not None:
-            check_header(name, value)
             headers[name] = value
     return headers

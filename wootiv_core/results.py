@@ -6,10 +6,10 @@ import functools
 import math
 from typing import Any, Callable, Dict, List, Optional, cast, get_args, get_origin
 
-from .converter import ShapeError, structurer
+from .converter import ShapeError, TooDeep, structurer
 from .errors import APIResponseValidationError
 from .http import Response
-from .json_decoding import loads
+from .json_decoding import NestingError, loads, too_deep
 from .operation import Operation
 from .paging import PageData
 
@@ -20,6 +20,9 @@ def decode_json(response: Response) -> Any:
     """The JSON body of `response`, or `APIResponseValidationError` if it is not JSON."""
     try:
         return loads(response.content)
+    except NestingError as exc:
+        request = response.request
+        raise APIResponseValidationError(response, None, f"{request.method} {request.url}: {exc}") from exc
     except ValueError as exc:
         preview = response.content[:200].decode("utf-8", errors="replace")
         content_type = response.header("content-type") or "no content type"
@@ -52,8 +55,10 @@ def _converter(op: Operation[Any], tp: Any, strict: bool) -> Convert:
         try:
             return convert(value)
         except ShapeError as exc:
+            # A value nested too deep is not kept: the error could not be shown or pickled.
+            body = None if isinstance(exc, TooDeep) or too_deep(value) else value
             raise APIResponseValidationError(
-                response, value, f"{op.id}: the answer does not match {_type_name(tp)}: {exc}"
+                response, body, f"{op.id}: the answer does not match {_type_name(tp)}: {exc}"
             ) from exc
 
     return checked

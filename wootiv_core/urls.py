@@ -5,7 +5,8 @@ Two rules matter for safety and for the API:
 * A path parameter is always exactly one path segment. Every reserved
   character is percent-encoded (so `a/b` and `../x` cannot add or climb
   segments), and a value made only of dots is encoded too, because `.` and
-  `..` as whole segments are removed by URL normalisation.
+  `..` as whole segments are removed by URL normalisation. A value with a
+  control character or a lone surrogate is refused (`PathValueError`).
 * Query arrays are comma-joined (`fields=a,b`), as the API expects. Each item
   is encoded on its own, so a comma inside an item becomes `%2C` and the
   joined form still splits back into the same items. Nested objects become
@@ -18,7 +19,9 @@ import re
 from typing import Any, Iterable, List, Mapping, Tuple, cast
 from urllib.parse import quote
 
-__all__ = ["encode_path_segment", "render_path", "encode_query", "query_value"]
+from .checks import path_value_problem
+
+__all__ = ["encode_path_segment", "render_path", "encode_query", "query_value", "PathValueError"]
 
 _DOTS = {".": "%2E", "..": "%2E%2E"}
 # Ids are usually made of unreserved characters only; they need no quoting.
@@ -30,16 +33,43 @@ def _quote(text: str, safe: str = "") -> str:
     return text if _UNRESERVED.fullmatch(text) else quote(text, safe=safe)
 
 
+class PathValueError(ValueError):
+    """A path parameter that cannot be sent; `name` is its placeholder, if known."""
+
+    def __init__(self, problem: str, name: str = "") -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.name = name
+
+
 def encode_path_segment(value: str) -> str:
-    """Percent-encode `value` so that it stays one path segment."""
-    return _DOTS.get(value) or _quote(value)
+    """Percent-encode `value` so that it stays one path segment.
+
+    `PathValueError` if it holds a control character or a lone surrogate.
+    """
+    if _UNRESERVED.fullmatch(value):
+        return value
+    dots = _DOTS.get(value)
+    if dots is not None:
+        return dots
+    problem = path_value_problem(value)
+    if problem is not None:
+        raise PathValueError(problem)
+    return quote(value, safe="")
 
 
 def render_path(template: str, values: Mapping[str, str]) -> str:
-    """Fill `{name}` placeholders of `template` with encoded segments."""
+    """Fill `{name}` placeholders of `template` with encoded segments.
+
+    A `PathValueError` names the placeholder whose value was refused.
+    """
     path = template
     for name, value in values.items():
-        path = path.replace("{" + name + "}", encode_path_segment(value))
+        try:
+            segment = encode_path_segment(value)
+        except PathValueError as exc:
+            raise PathValueError(exc.problem, name) from None
+        path = path.replace("{" + name + "}", segment)
     return path
 
 

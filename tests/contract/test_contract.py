@@ -7,7 +7,6 @@ identical expectations.
 from __future__ import annotations
 
 import email.utils
-import json
 import logging
 import socket
 import time

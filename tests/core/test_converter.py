@@ -316,13 +316,20 @@ def test_strict_rejects_near_misses() -> None:
     assert structure(stream, models.StreamRetrieveResponse, strict=False).medium == "fax"
 
 
-def test_lenient_never_raises() -> None:
-    for value in (None, [], "text", 3, {"id": None}, {"assignees": [{"id": 1}, "x"], "audit": "later"}):
-        result = structure(value, models.RoleDto, strict=False)
-        if isinstance(value, dict):
-            assert isinstance(result, models.RoleDto)
-        else:
-            assert result == value
+def test_lenient_reads_any_object_and_refuses_other_kinds() -> None:
+    for value in ({}, {"id": None}, {"assignees": [{"id": 1}, "x"], "audit": "later"}):
+        assert isinstance(structure(value, models.RoleDto, strict=False), models.RoleDto)
+    for value, kind in ((None, "null"), ([], "an array"), ([1, 2, 3], "an array"), ("text", "a string"), (3, "a number"), (True, "a boolean")):
+        with pytest.raises(ShapeError, match=f"expected a JSON object, got {kind}"):
+            structure(value, models.RoleDto, strict=False)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_list_of_models_needs_an_array_of_objects(strict: bool) -> None:
+    assert structure([{"id": "r"}], List[models.ReferenceIDDto], strict=strict)[0].id == "r"
+    for value, problem in (({"id": "r"}, "expected a JSON array"), ([1, "x", None], "item 0"), ([{"id": "r"}, None], "item 1")):
+        with pytest.raises(ShapeError, match=problem if not strict else None):
+            structure(value, List[models.ReferenceIDDto], strict=strict)
 
 
 def test_lenient_types_what_fits_inside_broken_values() -> None:
@@ -391,10 +398,14 @@ def test_plain_types_and_lists() -> None:
     assert structure({"a": [1, {"b": None}]}, Dict[str, Any], strict=True) == {"a": [1, {"b": None}]}
     assert structure(3, float, strict=True) == 3.0 and type(structure(3, float, strict=True)) is float
     assert structure("x", Optional[str], strict=True) == "x" and structure(None, Optional[str], strict=True) is None
-    for value, tp in [("abc", List[str]), (True, int), (1, str), (1.5, int), ("1", float), (None, str)]:
+    for value, tp in [(True, int), (1, str), (1.5, int), ("1", float), (None, str)]:
         with pytest.raises(ShapeError):
             structure(value, tp, strict=True)
         assert structure(value, tp, strict=False) == value
+    # A string is not a list of characters, even leniently: the wrong JSON kind.
+    for strict in (True, False):
+        with pytest.raises(ShapeError):
+            structure("abc", List[str], strict=strict)
 
 
 def test_pickle_keeps_extra_fields_of_nested_models() -> None:

@@ -345,7 +345,7 @@ def test_json_is_compact_utf8() -> None:
     assert body_of(request) == {"name": "Prüfer 🙂", "description": "d"}
 
 
-@given(st.text(min_size=1))
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1))
 def test_any_id_stays_in_its_segment(value: str) -> None:
     request = build(ops.ROLE_ASSIGNMENTS_RETRIEVE, {"id": value, "assignment": value, "fields": [value]})
     parts = urlsplit(request.url)
@@ -353,6 +353,17 @@ def test_any_id_stays_in_its_segment(value: str) -> None:
     assert len(segments) == 4 and segments[1] == "role-assignment"
     assert unquote(segments[2]) == unquote(segments[3]) == value
     assert parse_qsl(parts.query, keep_blank_values=True) == [("fields", value)]
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "\n", "r1\r\n", "\x7f", "\x1b[31m", "tab\there"])
+def test_an_id_with_a_control_character_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match=r"roles.retrieve\(id=\) contains a control character \(U\+00"):
+        build(ops.ROLES_RETRIEVE, {"id": value})
+
+
+def test_an_id_with_a_lone_surrogate_is_refused() -> None:
+    with pytest.raises(ValueError, match="lone surrogate"):
+        build(ops.ROLES_RETRIEVE, {"id": "a\ud800"})
 
 
 def test_timeouts_per_call() -> None:

@@ -6,20 +6,27 @@ checks every `Send`/`Sleep` it yields against an independent statement of the
 policy (docs/errors-and-retries.md):
 
 * at most `max_retries + 1` attempts, every one sending the very same request;
-* 408, 409, 429 and 5xx are retried, other 4xx are not, and `x-should-retry`
-  overrides the status rule either way;
+* 408, 409, 425, 429 and 5xx are retried, other 4xx are not, and
+  `x-should-retry` overrides the status rule either way;
+* a write (POST, PATCH) is retried only after a failure that shows the server
+  did not act on it: a connection error with `sent` false, or 408, 409, 425,
+  429, 503; unless `retry_writes` is set;
+* with a deadline, no wait is scheduled past it, each attempt's timeout is
+  cut to what remains, and running out is an `APITimeoutError` naming it;
 * a server hint (`retry-after-ms`, else `Retry-After` as seconds or as an
   HTTP-date relative to `now`) is slept exactly when it is at most 60 s, and a
   longer one raises the error at once;
 * otherwise the wait is 0.5 s doubling per retry, capped at 8 s, times a
   jitter factor in [0.75, 1];
-* connection errors and timeouts are retried and finally re-raised as they came.
+* connection errors and timeouts are retried and finally re-raised as they
+  came, their message naming the method, URL and number of attempts.
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import math
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
@@ -44,7 +51,14 @@ from wootiv_core.http import Headers, Request, Response
 from wootiv_core.multipart import BytesSource
 from wootiv_core.operation import Call
 from wootiv_core.request_builder import build_request
-from wootiv_core.retries import RetryPolicy, is_retryable_status, parse_http_date, server_delay
+from wootiv_core.retries import (
+    IDEMPOTENT_METHODS,
+    UNPROCESSED_STATUSES,
+    RetryPolicy,
+    is_retryable_status,
+    parse_http_date,
+    server_delay,
+)
 
 REQUEST = Request("PUT", "http://api.test/role", {"Idempotency-Key": "key-1"}, b"{}")
 NOW = 1_800_000_000.25  # a Unix time with a fraction, so date hints are not whole seconds
@@ -64,9 +78,10 @@ class Status:
 
 @attrs.frozen
 class Broken:
-    """The transport fails: `timeout` or a connection error."""
+    """The transport fails: `timeout` or a connection error; `sent`: the request may have arrived."""
 
     timeout: bool
+    sent: bool = True
 
 
 Outcome = Union[Status, Broken]
@@ -76,14 +91,21 @@ def answer(outcome: Status, request: Request) -> Response:
     return Response(outcome.code, Headers(outcome.headers), b'{"message":"no"}', request)
 
 
-def expected_retry(outcome: Outcome) -> bool:
+WRITES = ("POST", "PATCH")
+IDEMPOTENT = ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
+
+
+def expected_retry(outcome: Outcome, method: str = "PUT", retry_writes: bool = False) -> bool:
     """The status rule, stated independently of `wootiv_core.retries`."""
+    careful = method in WRITES and not retry_writes
     if isinstance(outcome, Broken):
-        return True
+        return not (careful and outcome.sent)
     verdict = {key.lower(): value for key, value in outcome.headers.items()}.get("x-should-retry")
     if verdict in ("true", "false"):
         return verdict == "true"
-    return outcome.code in (408, 409, 429) or outcome.code >= 500
+    if careful:
+        return outcome.code in (408, 409, 425, 429, 503)
+    return outcome.code in (408, 409, 425, 429) or outcome.code >= 500
 
 
 def base_backoff(retry: int) -> float:
@@ -133,8 +155,8 @@ def hints(draw: Any, now: float) -> Tuple[Dict[str, str], Optional[float]]:
 @st.composite
 def outcomes(draw: Any, now: float) -> Outcome:
     if draw(st.integers(0, 5)) == 0:
-        return Broken(timeout=draw(st.booleans()))
-    code = draw(st.sampled_from([400, 401, 402, 403, 404, 405, 408, 409, 410, 418, 422, 429, 500, 501, 502, 503, 504, 599]))
+        return Broken(timeout=draw(st.booleans()), sent=draw(st.booleans()))
+    code = draw(st.sampled_from([400, 401, 402, 403, 404, 405, 408, 409, 410, 418, 422, 425, 429, 500, 501, 502, 503, 504, 599]))
     headers, hint = draw(hints(now))
     verdict = draw(st.sampled_from([None, None, "true", "false", "maybe"]))
     if verdict is not None:
@@ -145,6 +167,16 @@ def outcomes(draw: Any, now: float) -> Outcome:
 # --- the driver ----------------------------------------------------------------------
 
 
+class FakeClock:
+    """A monotonic clock the test moves: by each Sleep, and by `spend` per attempt."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.time = start
+
+    def __call__(self) -> float:
+        return self.time
+
+
 def play(
     script: List[Outcome],
     policy: RetryPolicy,
@@ -153,9 +185,29 @@ def play(
     jitter: float = 0.5,
     request: Request = REQUEST,
     parse: Callable[[Response], Any] = lambda response: PARSED,
+    retry_writes: bool = False,
+    clock: Optional[FakeClock] = None,
+    deadline: Optional[float] = None,
+    spend: float = 0.0,
+    oversleep: float = 0.0,
 ) -> Tuple[List[Union[Send, Sleep]], Any, Optional[BaseException], List[BaseException]]:
-    """Run the flow against `script` (then 200s); return (steps, result, raised, thrown)."""
-    flow = exchange(request, parse, policy, now=lambda: now, random=lambda: jitter, clock=lambda: 0.0)
+    """Run the flow against `script` (then 200s); return (steps, result, raised, thrown).
+
+    With a `clock`, each attempt takes `spend` seconds (a timeout no longer
+    than the attempt's own bound) and each Sleep its seconds plus `oversleep`;
+    `deadline` is then seconds from the start.
+    """
+    ticks = clock or FakeClock()
+    flow = exchange(
+        request,
+        parse,
+        policy,
+        now=lambda: now,
+        random=lambda: jitter,
+        clock=ticks,
+        deadline=None if deadline is None else ticks.time + deadline,
+        retry_writes=retry_writes,
+    )
     steps: List[Union[Send, Sleep]] = []
     thrown: List[BaseException] = []
     pending = list(script)
@@ -169,12 +221,17 @@ def play(
         assert len(steps) < 100, "the flow does not end"
         try:
             if isinstance(step, Sleep):
+                ticks.time += step.seconds + oversleep
                 step = flow.send(None)
                 continue
             outcome = pending.pop(0) if pending else Status(200)
+            bound = step.request.timeout.attempt
+            ticks.time += min(spend, bound) if isinstance(outcome, Broken) and outcome.timeout and bound else spend
             if isinstance(outcome, Broken):
                 error: APIConnectionError = (
-                    APITimeoutError(step.request) if outcome.timeout else APIConnectionError(step.request)
+                    APITimeoutError(step.request, "Request timed out (ReadTimeout)", sent=outcome.sent)
+                    if outcome.timeout
+                    else APIConnectionError(step.request, "Connection error (ConnectError: refused)", sent=outcome.sent)
                 )
                 thrown.append(error)
                 step = flow.throw(error)
@@ -196,13 +253,22 @@ def sleeps(steps: List[Union[Send, Sleep]]) -> List[float]:
 
 
 @settings(max_examples=400, deadline=None)
-@given(data=st.data(), max_retries=st.integers(0, 6), jitter=st.floats(0, 1, exclude_max=True))
-def test_every_step_follows_the_policy(data: st.DataObject, max_retries: int, jitter: float) -> None:
+@given(
+    data=st.data(),
+    max_retries=st.integers(0, 6),
+    jitter=st.floats(0, 1, exclude_max=True),
+    method=st.sampled_from(IDEMPOTENT + WRITES),
+    retry_writes=st.booleans(),
+)
+def test_every_step_follows_the_policy(
+    data: st.DataObject, max_retries: int, jitter: float, method: str, retry_writes: bool
+) -> None:
     """The flow, step by step, against the policy as documented."""
     now = data.draw(st.floats(1e9, 3e9, allow_nan=False), label="now")
     script = data.draw(st.lists(outcomes(now), max_size=8), label="script")
     policy = RetryPolicy(max_retries=max_retries)
-    steps, result, raised, thrown = play(script, policy, now=now, jitter=jitter)
+    request = attrs.evolve(REQUEST, method=method)
+    steps, result, raised, thrown = play(script, policy, now=now, jitter=jitter, request=request, retry_writes=retry_writes)
 
     # Expected run: walk the script as the documentation describes it.
     attempt = 0
@@ -211,7 +277,7 @@ def test_every_step_follows_the_policy(data: st.DataObject, max_retries: int, ji
     for attempt, outcome in enumerate([*script, Status(200)], start=1):
         if isinstance(outcome, Status) and outcome.code == 200:
             break
-        retry = expected_retry(outcome)
+        retry = expected_retry(outcome, method, retry_writes)
         hint = outcome.hint if isinstance(outcome, Status) else None
         if not retry or attempt > max_retries or (hint is not None and hint > 60):
             expected_end = outcome
@@ -219,7 +285,7 @@ def test_every_step_follows_the_policy(data: st.DataObject, max_retries: int, ji
         expected_sleeps.append(hint)
 
     assert len(sends(steps)) == attempt <= max_retries + 1
-    assert all(send.request is REQUEST for send in sends(steps))  # one request, one Idempotency-Key
+    assert all(send.request is request for send in sends(steps))  # one request, one Idempotency-Key
     # Each Sleep sits between two Sends; the flow never ends on a Sleep.
     assert [type(step) for step in steps] == [Send] + [Sleep, Send] * (attempt - 1)
     waited = sleeps(steps)
@@ -235,10 +301,12 @@ def test_every_step_follows_the_policy(data: st.DataObject, max_retries: int, ji
     elif isinstance(expected_end, Broken):
         assert raised is thrown[-1]  # re-raised as it came, class and all
         assert type(raised) is (APITimeoutError if expected_end.timeout else APIConnectionError)
+        plural = "attempt" if attempt == 1 else "attempts"
+        assert f" on {method} http://api.test/role after {attempt} {plural}" in str(raised)
     else:
         assert isinstance(raised, APIStatusError) and raised.status_code == expected_end.code
         assert type(raised) is type(status_error(answer(expected_end, REQUEST)))
-        assert raised.request is REQUEST
+        assert (raised.request.method, raised.request.url) == (method, REQUEST.url)
 
 
 @settings(max_examples=200)
@@ -491,3 +559,185 @@ def test_server_delay_reads_each_form() -> None:
     for value in ("-5", "nan", "inf", "soon"):
         assert server_delay(Headers({"Retry-After": value}), NOW) is None
     assert server_delay(Headers(), NOW) is None
+
+
+# --- writes: retried only when the server cannot have acted on them ---------------------
+
+
+@pytest.mark.parametrize("method", IDEMPOTENT + WRITES)
+@pytest.mark.parametrize("sent", [True, False])
+@pytest.mark.parametrize("timeout", [True, False])
+@pytest.mark.parametrize("retry_writes", [False, True])
+def test_connection_failures_retry_a_write_only_when_it_was_not_sent(
+    method: str, sent: bool, timeout: bool, retry_writes: bool
+) -> None:
+    request = attrs.evolve(REQUEST, method=method)
+    steps, result, raised, _ = play([Broken(timeout, sent)], RetryPolicy(), request=request, retry_writes=retry_writes)
+    retried = method in IDEMPOTENT or not sent or retry_writes
+    assert len(sends(steps)) == (2 if retried else 1)
+    assert (result is PARSED) == retried
+    if not retried:
+        assert type(raised) is (APITimeoutError if timeout else APIConnectionError)
+        assert f"on {method} http://api.test/role after 1 attempt; not retried" in str(raised)
+        assert "retry_writes=True" in str(raised)
+
+
+@pytest.mark.parametrize("status", sorted(UNPROCESSED_STATUSES))
+@pytest.mark.parametrize("method", WRITES)
+def test_a_write_is_retried_after_every_answer_that_says_it_was_not_processed(status: int, method: str) -> None:
+    request = attrs.evolve(REQUEST, method=method)
+    steps, result, _, _ = play([Status(status)] * 2, RetryPolicy(max_retries=2), request=request)
+    assert result is PARSED and len(sends(steps)) == 3
+
+
+@pytest.mark.parametrize("status", [500, 501, 502, 504, 599])
+@pytest.mark.parametrize("method", WRITES)
+def test_a_write_is_not_retried_after_other_server_failures(status: int, method: str) -> None:
+    request = attrs.evolve(REQUEST, method=method)
+    steps, _, raised, _ = play([Status(status)], RetryPolicy(max_retries=2), request=request)
+    assert isinstance(raised, InternalServerError) and len(sends(steps)) == 1
+    # unless the client says its server honours the Idempotency-Key...
+    steps, result, _, _ = play([Status(status)], RetryPolicy(max_retries=2), request=request, retry_writes=True)
+    assert result is PARSED and len(sends(steps)) == 2
+    # ... or the server itself says a retry is safe
+    steps, result, _, _ = play([Status(status, {"x-should-retry": "true"})], RetryPolicy(max_retries=2), request=request)
+    assert result is PARSED and len(sends(steps)) == 2
+
+
+@pytest.mark.parametrize("method", IDEMPOTENT + WRITES)
+def test_x_should_retry_false_stops_even_an_unprocessed_answer(method: str) -> None:
+    request = attrs.evolve(REQUEST, method=method)
+    for status in sorted(UNPROCESSED_STATUSES):
+        steps, _, raised, _ = play([Status(status, {"x-should-retry": "false"})], RetryPolicy(), request=request, retry_writes=True)
+        assert isinstance(raised, APIStatusError) and len(steps) == 1
+
+
+def test_idempotent_methods_are_what_rfc_9110_says() -> None:
+    assert IDEMPOTENT_METHODS == frozenset(IDEMPOTENT)
+    assert UNPROCESSED_STATUSES == frozenset({408, 409, 425, 429, 503})
+
+
+# --- deadlines, with a clock the test moves ---------------------------------------------
+
+
+def limits(request: Request) -> List[Optional[float]]:
+    timeout = request.timeout
+    return [timeout.connect, timeout.read, timeout.write, timeout.pool, timeout.attempt]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    script=st.lists(st.sampled_from([Status(503), Status(429), Status(500), Broken(True), Broken(False)]), max_size=10),
+    seconds=st.floats(0.05, 30),
+    spend=st.floats(0, 5),
+    max_retries=st.integers(0, 8),
+)
+def test_a_deadline_bounds_every_attempt_and_every_wait(
+    script: List[Outcome], seconds: float, spend: float, max_retries: int
+) -> None:
+    clock = FakeClock()
+    end = clock.time + seconds
+    steps, result, raised, _ = play(script, RetryPolicy(max_retries=max_retries), clock=clock, deadline=seconds, spend=spend)
+    # Replay the steps against the same clock: each attempt's limits fit in
+    # what remained when it was sent, and no wait ends at or past the deadline.
+    at = end - seconds
+    outcomes = iter([*script, *[Status(200)] * 20])
+    for step in steps:
+        if isinstance(step, Send):
+            assert all(limit is not None and limit <= end - at + 1e-9 for limit in limits(step.request))
+            outcome = next(outcomes)
+            bound = step.request.timeout.attempt
+            at += min(spend, bound) if isinstance(outcome, Broken) and outcome.timeout and bound else spend
+        else:
+            assert at + step.seconds < end, "a wait scheduled past the deadline"
+            at += step.seconds
+    assert (raised is None) == (result is PARSED)
+    if raised is not None and isinstance(raised, APIConnectionError) and clock.time >= end:
+        assert "deadline of" in str(raised)
+
+
+def test_each_attempt_gets_what_remains_of_the_deadline() -> None:
+    clock = FakeClock()
+    steps, result, _, _ = play([Status(503), Status(503)], RetryPolicy(max_retries=2), clock=clock, deadline=10.0, spend=3.0, jitter=0.0)
+    assert result is PARSED
+    attempts = sends(steps)
+    # 60 s limits (5 s to connect) cut to 10, then 10 - 3 - 0.5, then 6.5 - 3 - 1
+    assert limits(attempts[0].request) == [5.0, 10.0, 10.0, 10.0, 10.0]
+    assert limits(attempts[1].request) == [5.0, 6.5, 6.5, 6.5, 6.5]
+    assert limits(attempts[2].request) == [2.5, 2.5, 2.5, 2.5, 2.5]
+    assert sleeps(steps) == [0.5, 1.0]
+
+
+def test_without_a_deadline_the_request_is_sent_as_built() -> None:
+    steps, _, _, _ = play([Status(503)], RetryPolicy(), clock=FakeClock(), spend=100.0)
+    assert all(send.request is REQUEST for send in sends(steps))
+
+
+def test_a_timeout_at_the_deadline_is_a_timeout_error_naming_it() -> None:
+    # Every attempt hangs until its bound, which the deadline has cut to 2 s.
+    steps, _, raised, _ = play([Broken(True)] * 5, RetryPolicy(max_retries=5), clock=FakeClock(), deadline=2.0, spend=100.0)
+    assert isinstance(raised, APITimeoutError) and len(sends(steps)) == 1
+    assert "the call's deadline of 2 s was reached" in str(raised)
+    assert str(raised).startswith("Request timed out (ReadTimeout) on PUT http://api.test/role after 1 attempt")
+
+
+def test_no_retry_is_slept_past_the_deadline() -> None:
+    # 429 asks for 5 s, but only 3 s remain: fail now with the answer rather than wait.
+    steps, _, raised, _ = play([Status(429, {"Retry-After": "5"})], RetryPolicy(), clock=FakeClock(), deadline=3.0)
+    assert isinstance(raised, RateLimitError) and steps == [Send(steps[0].request)]  # type: ignore[union-attr]
+
+
+def test_a_deadline_passed_during_a_wait_ends_the_call_before_sending_again() -> None:
+    steps, _, raised, _ = play([Status(503)], RetryPolicy(), clock=FakeClock(), deadline=1.0, jitter=0.0, oversleep=0.6)
+    assert isinstance(raised, APITimeoutError) and len(sends(steps)) == 1 and sleeps(steps) == [0.5]
+    assert str(raised) == "The call's deadline of 1 s was reached on PUT http://api.test/role after 1 attempt"
+    assert raised.sent is True and isinstance(raised.__cause__, InternalServerError)
+
+
+# --- what a failed call says, and logs ---------------------------------------------------
+
+
+def test_the_final_connection_error_names_method_url_and_attempts() -> None:
+    request = Request("GET", "http://127.0.0.1:9/role/x")
+    _, _, raised, _ = play([Broken(False, sent=False)] * 3, RetryPolicy(max_retries=2), request=request)
+    assert str(raised) == "Connection error (ConnectError: refused) on GET http://127.0.0.1:9/role/x after 3 attempts"
+    assert "Authorization" not in str(raised)
+
+
+def test_every_answer_is_logged_at_debug_with_its_status_and_time(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="wootiv")
+    play([Status(503), Status(404)], RetryPolicy(), clock=FakeClock(), spend=0.25, jitter=0.0)
+    lines = [record.getMessage() for record in caplog.records if record.levelno == logging.DEBUG]
+    assert "PUT http://api.test/role -> 503 in 0.250 s" in lines
+    assert "PUT http://api.test/role -> 404 in 0.250 s" in lines
+    caplog.clear()
+    play([], RetryPolicy(), clock=FakeClock(), spend=0.125)
+    assert "PUT http://api.test/role -> 200 in 0.125 s" in caplog.messages
+
+
+@pytest.mark.parametrize(
+    "script, method, options, reason",
+    [
+        ([Status(503)] * 3, "GET", {}, "no retries left (max_retries=2)"),
+        ([Broken(True)] * 3, "GET", {}, "no retries left (max_retries=2)"),
+        ([Broken(True)], "POST", {}, "a write is not sent again after a failure the server may have acted on"),
+        ([Status(500)], "POST", {}, "a write is not sent again after a 500"),
+        ([Status(429, {"Retry-After": "3600"})], "GET", {}, "the server asked to wait longer than 60 s (Retry-After)"),
+        ([Status(503)], "GET", {"deadline": 0.3, "clock": FakeClock()}, "its deadline of 0.3 s leaves no time for another attempt"),
+    ],
+)
+def test_a_call_that_gives_up_says_why(
+    caplog: pytest.LogCaptureFixture, script: List[Outcome], method: str, options: Dict[str, Any], reason: str
+) -> None:
+    caplog.set_level(logging.INFO, logger="wootiv")
+    _, _, raised, _ = play(script, RetryPolicy(max_retries=2), request=attrs.evolve(REQUEST, method=method), jitter=0.0, **options)
+    assert raised is not None
+    given_up = [message for message in caplog.messages if message.startswith("Giving up")]
+    assert len(given_up) == 1 and given_up[0].startswith(f"Giving up on {method} http://api.test/role after ")
+    assert reason in given_up[0]
+
+
+def test_a_final_answer_that_is_not_retryable_logs_no_give_up(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="wootiv")
+    play([Status(404)], RetryPolicy())
+    assert not [message for message in caplog.messages if message.startswith("Giving up")]

@@ -11,17 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wootiv_core.urls import encode_path_segment, encode_query, query_value, render_path
+from wootiv_core.urls import PathValueError, encode_path_segment, encode_query, query_value, render_path
 
 # What may appear in an encoded segment: unreserved characters and %XX escapes (RFC 3986).
 SEGMENT = re.compile(r"(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})*")
 
 NASTY = ["../x", "..", ".", "...", "a/b", "/", "//", "?q", "#f", "%2F", "%2e%2e", "a b", "a+b", "é/ü", "x?y#z",
-         "\\..\\", "%", "{id}", "{slug}", "a;b", "a&b=c", ":", "@", "\t", "\u2028", "🙂"]
+         "\\..\\", "%", "{id}", "{slug}", "a;b", "a&b=c", ":", "@", "\u2028", "🙂", "\x80", "\xa0"]
+IDS = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1)
 
 
 @settings(max_examples=300)
-@given(st.text(min_size=1))
+@given(IDS)
 def test_a_path_parameter_is_always_exactly_one_segment(value: str) -> None:
     segment = encode_path_segment(value)
     assert SEGMENT.fullmatch(segment), segment
@@ -43,12 +44,21 @@ def test_nasty_ids_keep_the_path_shape(value: str) -> None:
     assert urljoin("http://api.test/", path) == url  # no dot-segment removal possible
 
 
-@given(st.text(min_size=1), st.text(min_size=1))
+@given(IDS, IDS)
 def test_rendering_never_changes_the_segment_count(first: str, second: str) -> None:
     template = "/role-assignment/{assignment}/{id}"
     path = render_path(template, {"assignment": first, "id": second})
     assert len(path.split("/")) == len(template.split("/"))
     assert [unquote(part) for part in path.split("/")[2:]] == [first, second]
+
+
+@pytest.mark.parametrize("value", ["\t", "a\x00", "\r\n", "\x7f", "x\x1b", "\ud800"])
+def test_control_characters_and_lone_surrogates_are_refused(value: str) -> None:
+    with pytest.raises(PathValueError):
+        encode_path_segment(value)
+    with pytest.raises(PathValueError) as caught:
+        render_path("/role/{id}", {"id": value})
+    assert caught.value.name == "id"
 
 
 def test_plain_ids_are_left_as_they_are() -> None:

@@ -102,7 +102,7 @@ def test_invitations(app: EmulatorApp) -> None:
     code = invitation["code"]
     assert call(app, "GET", f"/invitation_acceptance/{code}?passcode={mail['passcode']}") == (200, None)
     assert call(app, "GET", f"/invitation_acceptance/{code}?passcode=000000x")[0] == 400
-    assert call(app, "GET", f"/invitation_acceptance/nope?passcode=1")[0] == 404
+    assert call(app, "GET", "/invitation_acceptance/nope?passcode=1")[0] == 404
     assert call(app, "POST", f"/invitation_reattempt/{code}") == (201, None)
     passcode = app.outbox[-1]["passcode"]
     assert call(app, "PATCH", f"/invitation_acceptance/{code}", {"passcode": passcode, "payload": {"firstName": "Gue", "password": "pw"}}) == (200, None)

@@ -33,7 +33,7 @@ SPEC: Json = json.loads(SPEC_FILE.read_text(encoding="utf-8"))
 API_KEY = "sk-surface-test-0123"
 BASE_URL = "http://api.wootiv.test/prefix"
 BASE_PATH = "/prefix"
-OPTION_NAMES = ("extra_headers", "extra_query", "extra_body", "timeout")
+OPTION_NAMES = ("extra_headers", "extra_query", "extra_body", "timeout", "deadline", "retry_writes")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 # --------------------------------------------------------------------------- the spec

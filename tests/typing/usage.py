@@ -3,6 +3,9 @@
 Each `assert_type` fails the check if the inferred type differs. A line with
 `# pyright: ignore[...]` must really be an error: the check enables
 `reportUnnecessaryTypeIgnoreComment`, so an ignore that hides nothing fails.
+mypy (`--strict`, which warns about unused ignores) checks the same file;
+its `# type: ignore[...]` comments must be needed too, and pyright is told
+not to read them (`enableTypeIgnoreComments: false`).
 """
 
 from datetime import timedelta
@@ -27,9 +30,9 @@ def sync_calls(client: Wootiv) -> None:
     assert_type(client.aws.create_signed_put_url(filename="a.png"), AwsS3GetSignedURLResponse)
     assert_type(client.space.members.list("demo"), SyncPage[SpaceMemberDto])
     assert_type(client.space.members.retrieve("u1", space_id="demo"), None)
-    client.roles.retrieve(123)  # pyright: ignore[reportArgumentType]
-    client.roles.create(name="n")  # pyright: ignore[reportCallIssue]
-    client.space.members.retrieve("u1", "demo")  # pyright: ignore[reportCallIssue]
+    client.roles.retrieve(123)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    client.roles.create(name="n")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    client.space.members.retrieve("u1", "demo")  # type: ignore[misc]  # pyright: ignore[reportCallIssue]
 
 
 async def async_calls(client: AsyncWootiv) -> None:
@@ -41,8 +44,8 @@ async def async_calls(client: AsyncWootiv) -> None:
         assert_type(role, RoleDto)
     assert_type(await client.root.retrieve(), None)
     assert_type(client.space.members.list("demo"), AsyncPager[SpaceMemberDto])
-    role: RoleDto = client.roles.retrieve("r1")  # pyright: ignore[reportAssignmentType]
-    assert_type(role, RoleDto)
+    not_awaited: RoleDto = client.roles.retrieve("r1")  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+    assert_type(not_awaited, RoleDto)
 
 
 def sync_raw_responses(client: Wootiv) -> None:
@@ -65,7 +68,7 @@ def sync_raw_responses(client: Wootiv) -> None:
     assert_type(client.space.with_raw_response.members.list("demo"), APIResponse[SyncPage[SpaceMemberDto]])
     assert_type(client.with_raw_response.roles.retrieve("r1"), APIResponse[RoleDto])
     assert_type(client.with_raw_response.space.members.list("demo"), APIResponse[SyncPage[SpaceMemberDto]])
-    client.roles.with_raw_response.retrieve(123)  # pyright: ignore[reportArgumentType]
+    client.roles.with_raw_response.retrieve(123)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 
 async def async_raw_responses(client: AsyncWootiv) -> None:
@@ -83,7 +86,7 @@ async def async_raw_responses(client: AsyncWootiv) -> None:
         await client.space.members.with_raw_response.list("demo"), AsyncAPIResponse[AsyncPage[SpaceMemberDto]]
     )
     assert_type(await client.with_raw_response.roles.retrieve("r1"), AsyncAPIResponse[RoleDto])
-    plain: RoleDto = await client.roles.with_raw_response.retrieve("r1")  # pyright: ignore[reportAssignmentType]
+    plain: RoleDto = await client.roles.with_raw_response.retrieve("r1")  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
     assert_type(plain, RoleDto)
 
 
@@ -95,8 +98,8 @@ def sync_custom_requests(client: Wootiv) -> None:
     assert_type(client.patch("/role/r1", body={}, cast_to=RoleDto), RoleDto)
     assert_type(client.delete("/role/r1", cast_to=APIResponse).status_code, int)
     assert_type(client.request("GET", "/role", cast_to=object, query={"limit": 1}), object)
-    client.get("/role", cast_to=object, body={})  # pyright: ignore[reportCallIssue]
-    client.get("/role", cast_to=object, options={"param": {}})  # pyright: ignore[reportArgumentType]
+    client.get("/role", cast_to=object, body={})  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    client.get("/role", cast_to=object, options={"param": {}})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 
 async def async_custom_requests(client: AsyncWootiv) -> None:

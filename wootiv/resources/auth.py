@@ -11,7 +11,7 @@ from wootiv_core.api.models import AuthLoginResponse, AuthSignupResponse, AuthVe
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven
 
 from .._resource import M, Raw, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Auth", "AuthRecovery", "AuthRecoveryLogin", "AuthRecoveryPasscode", "AuthRecoveryPassword", "AuthToken"]
 
@@ -39,6 +39,8 @@ class AuthRecoveryLogin(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Email the account's username to the given address.
 
@@ -48,7 +50,7 @@ class AuthRecoveryLogin(Resource[M]):
         return Call(
             ops.AUTH_RECOVERY_LOGIN_CREATE,
             {"email": email},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -75,6 +77,8 @@ class AuthRecoveryPassword(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Email a password-reset link to the given address.
 
@@ -84,7 +88,7 @@ class AuthRecoveryPassword(Resource[M]):
         return Call(
             ops.AUTH_RECOVERY_PASSWORD_CREATE,
             {"email": email},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -97,6 +101,8 @@ class AuthRecoveryPassword(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Set a new password using a reset passcode.
 
@@ -107,7 +113,7 @@ class AuthRecoveryPassword(Resource[M]):
         return Call(
             ops.AUTH_RECOVERY_PASSWORD_UPDATE,
             {"new_password": new_password, "passcode": passcode},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -134,6 +140,8 @@ class AuthRecoveryPasscode(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Check whether a reset passcode is valid.
 
@@ -143,7 +151,7 @@ class AuthRecoveryPasscode(Resource[M]):
         return Call(
             ops.AUTH_RECOVERY_PASSCODE_RETRIEVE,
             {"passcode": passcode},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -170,6 +178,8 @@ class AuthToken(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[TokenRefreshResponse]:
         """Exchange a refresh token for new tokens.
 
@@ -179,7 +189,7 @@ class AuthToken(Resource[M]):
         return Call(
             ops.AUTH_TOKEN_REFRESH,
             {"refresh_token": refresh_token},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -247,6 +257,8 @@ class Auth(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[AuthLoginResponse]:
         """Log in with username and password.
 
@@ -257,7 +269,7 @@ class Auth(Resource[M]):
         return Call(
             ops.AUTH_LOGIN,
             {"password": password, "username": username},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -274,6 +286,8 @@ class Auth(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[AuthSignupResponse]:
         """Create an account on a trial plan.
 
@@ -295,7 +309,7 @@ class Auth(Resource[M]):
                 "last_name": last_name,
                 "phone_number": phone_number,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -307,6 +321,8 @@ class Auth(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[AuthVerifyBillingResponse]:
         """Verify billing for a user (no body).
 
@@ -316,5 +332,5 @@ class Auth(Resource[M]):
         return Call(
             ops.AUTH_VERIFY_BILLING,
             {"sub": sub},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )

@@ -12,7 +12,7 @@ from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven
 
 from .._files import FileInput, to_file, to_files
 from .._resource import M, Raw, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Aws", "AwsBuckets", "AwsBucketsHealth", "AwsObjects"]
 
@@ -39,12 +39,14 @@ class AwsBucketsHealth(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Storage health check."""
         return Call(
             ops.AWS_BUCKETS_HEALTH_RETRIEVE,
             {},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -75,12 +77,14 @@ class AwsBuckets(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[AwsS3GetManyBucketsSerialization]:
         """List S3 buckets."""
         return Call(
             ops.AWS_BUCKETS_LIST,
             {},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -93,6 +97,8 @@ class AwsBuckets(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[BucketBulkUploadResponse]:
         """Upload several files.
 
@@ -103,7 +109,7 @@ class AwsBuckets(Resource[M]):
         return Call(
             ops.AWS_BUCKETS_BULK_UPLOAD,
             {"bulk": to_files(bulk, "aws.buckets.bulk_upload(bulk=)"), "path": path},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -115,6 +121,8 @@ class AwsBuckets(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[AwsS3GetOneBucketObjectResponse]:
         """Get a presigned read URL for a file at the bucket root.
 
@@ -124,7 +132,7 @@ class AwsBuckets(Resource[M]):
         return Call(
             ops.AWS_BUCKETS_RETRIEVE_FILE,
             {"filename": filename},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -137,6 +145,8 @@ class AwsBuckets(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[AwsS3GetOneBucketObjectResponse]:
         """Get a presigned read URL for a file inside a folder.
 
@@ -147,7 +157,7 @@ class AwsBuckets(Resource[M]):
         return Call(
             ops.AWS_BUCKETS_RETRIEVE_FILE_IN_PATH,
             {"filename": filename, "pathname": pathname},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -160,6 +170,8 @@ class AwsBuckets(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[AwsS3Serialization]:
         """Upload one file.
 
@@ -170,7 +182,7 @@ class AwsBuckets(Resource[M]):
         return Call(
             ops.AWS_BUCKETS_UPLOAD,
             {"file": to_file(file, "aws.buckets.upload(file=)"), "path": path},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -196,12 +208,14 @@ class AwsObjects(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """List stored objects."""
         return Call(
             ops.AWS_OBJECTS_LIST,
             {},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -238,6 +252,8 @@ class Aws(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[AwsS3GetSignedURLResponse]:
         """Get a presigned S3 upload target for a file name.
 
@@ -247,5 +263,5 @@ class Aws(Resource[M]):
         return Call(
             ops.AWS_CREATE_SIGNED_PUT_URL,
             {"filename": filename},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )

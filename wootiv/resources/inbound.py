@@ -11,7 +11,7 @@ from wootiv_core.api.params import InboundMailAddressParam
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions
 
 from .._resource import M, Raw, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Inbound", "InboundMail"]
 
@@ -60,6 +60,8 @@ class InboundMail(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Inbound mail webhook (Postmark format).
 
@@ -113,7 +115,7 @@ class InboundMail(Resource[M]):
                 "to": to,
                 "to_full": to_full,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 

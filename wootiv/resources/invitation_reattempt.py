@@ -9,7 +9,7 @@ from wootiv_core.api import operations as ops
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions
 
 from .._resource import M, Raw, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["InvitationReattempt"]
 
@@ -37,6 +37,8 @@ class InvitationReattempt(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Resend an invitation by code.
 
@@ -46,5 +48,5 @@ class InvitationReattempt(Resource[M]):
         return Call(
             ops.INVITATION_REATTEMPT_CREATE,
             {"code": code},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )

@@ -11,7 +11,7 @@ from wootiv_core.api.models import ActionCreateResponse, ReadPipelineDto, OneStr
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven, PagedCall
 
 from .._resource import M, Raw, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Mailbox", "MailboxRegistry", "MailboxRegistryAction", "MailboxRegistryResource", "MailboxStream", "MailboxStreamRegistry", "MailboxStreamRegistryAction", "MailboxStreamRegistryResource"]
 
@@ -45,6 +45,8 @@ class MailboxStreamRegistryAction(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[OneStreamRegistryAction]:
         """Create a registry action on a stream.
 
@@ -68,7 +70,7 @@ class MailboxStreamRegistryAction(Resource[M]):
                 "raw_parsed": raw_parsed,
                 "value": value,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -83,6 +85,8 @@ class MailboxStreamRegistryAction(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[PaginatedStreamRegistry]:
         """List the registry actions of a stream.
 
@@ -95,7 +99,7 @@ class MailboxStreamRegistryAction(Resource[M]):
         return Call(
             ops.MAILBOX_STREAM_REGISTRY_ACTION_RETRIEVE,
             {"slug": slug, "id": id, "limit": limit, "offset": offset},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -128,6 +132,8 @@ class MailboxStreamRegistryResource(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[OneStreamRegistryAction]:
         """Create a registry (vector) resource on a stream.
 
@@ -151,7 +157,7 @@ class MailboxStreamRegistryResource(Resource[M]):
                 "raw_parsed": raw_parsed,
                 "value": value,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -166,6 +172,8 @@ class MailboxStreamRegistryResource(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[PaginatedStreamRegistry]:
         """List the registry resources and documents of a stream.
 
@@ -178,7 +186,7 @@ class MailboxStreamRegistryResource(Resource[M]):
         return Call(
             ops.MAILBOX_STREAM_REGISTRY_RESOURCE_RETRIEVE,
             {"slug": slug, "id": id, "limit": limit, "offset": offset},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -210,6 +218,8 @@ class MailboxRegistryAction(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ActionCreateResponse]:
         """Create a registry action on a mailbox.
 
@@ -231,7 +241,7 @@ class MailboxRegistryAction(Resource[M]):
                 "raw_parsed": raw_parsed,
                 "value": value,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -245,6 +255,8 @@ class MailboxRegistryAction(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[PaginatedMailboxRegistry]:
         """List the registry actions of a mailbox.
 
@@ -256,7 +268,7 @@ class MailboxRegistryAction(Resource[M]):
         return Call(
             ops.MAILBOX_REGISTRY_ACTION_RETRIEVE,
             {"id": id, "limit": limit, "offset": offset},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -288,6 +300,8 @@ class MailboxRegistryResource(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ResourceCreateResponse]:
         """Create a registry (vector) resource on a mailbox.
 
@@ -309,7 +323,7 @@ class MailboxRegistryResource(Resource[M]):
                 "raw_parsed": raw_parsed,
                 "value": value,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -323,6 +337,8 @@ class MailboxRegistryResource(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[PaginatedMailboxRegistry]:
         """List the registry resources and documents of a mailbox.
 
@@ -334,7 +350,7 @@ class MailboxRegistryResource(Resource[M]):
         return Call(
             ops.MAILBOX_REGISTRY_RESOURCE_RETRIEVE,
             {"id": id, "limit": limit, "offset": offset},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -374,6 +390,8 @@ class MailboxStreamRegistry(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[PaginatedStreamRegistry]:
         """List all registry entries of a stream.
 
@@ -386,7 +404,7 @@ class MailboxStreamRegistry(Resource[M]):
         return Call(
             ops.MAILBOX_STREAM_REGISTRY_RETRIEVE,
             {"slug": slug, "id": id, "limit": limit, "offset": offset},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -425,6 +443,8 @@ class MailboxRegistry(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[PaginatedMailboxRegistry]:
         """List all registry entries of a mailbox.
 
@@ -436,7 +456,7 @@ class MailboxRegistry(Resource[M]):
         return Call(
             ops.MAILBOX_REGISTRY_RETRIEVE,
             {"id": id, "limit": limit, "offset": offset},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -475,6 +495,8 @@ class MailboxStream(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[StreamCreateResponse]:
         """Add a custom message to a conversation stream.
 
@@ -500,7 +522,7 @@ class MailboxStream(Resource[M]):
                 "sender": sender,
                 "status": status,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -513,6 +535,8 @@ class MailboxStream(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[StreamRetrieveResponse]:
         """Get all messages of one conversation thread.
 
@@ -523,7 +547,7 @@ class MailboxStream(Resource[M]):
         return Call(
             ops.MAILBOX_STREAM_RETRIEVE,
             {"slug": slug, "id": id},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -565,6 +589,8 @@ class Mailbox(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ReadPipelineDto]:
         """Create a mailbox.
 
@@ -586,7 +612,7 @@ class Mailbox(Resource[M]):
                 "unique_address": unique_address,
                 "workspace_id": workspace_id,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -607,6 +633,8 @@ class Mailbox(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> PagedCall[ReadPipelineDto]:
         """List mailboxes.
 
@@ -636,7 +664,7 @@ class Mailbox(Resource[M]):
                 "s": s,
                 "sort": sort,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -651,6 +679,8 @@ class Mailbox(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ReadPipelineDto]:
         """Get a mailbox.
 
@@ -663,7 +693,7 @@ class Mailbox(Resource[M]):
         return Call(
             ops.MAILBOX_RETRIEVE,
             {"id": id, "cache": cache, "fields": fields, "join": join},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -675,6 +705,8 @@ class Mailbox(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[ReadPipelineDto]:
         """Update a mailbox (the SDK sends no body).
 
@@ -684,7 +716,7 @@ class Mailbox(Resource[M]):
         return Call(
             ops.MAILBOX_UPDATE,
             {"id": id},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -696,6 +728,8 @@ class Mailbox(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[Dict[str, Any]]:
         """Delete a mailbox.
 
@@ -705,7 +739,7 @@ class Mailbox(Resource[M]):
         return Call(
             ops.MAILBOX_DELETE,
             {"id": id},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -717,6 +751,8 @@ class Mailbox(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Check whether a unique mailbox address is free.
 
@@ -726,5 +762,5 @@ class Mailbox(Resource[M]):
         return Call(
             ops.MAILBOX_CHECK_AVAILABILITY,
             {"unique_address": unique_address},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )

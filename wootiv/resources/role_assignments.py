@@ -12,7 +12,7 @@ from wootiv_core.api.params import ReferenceIDDtoParam, RoleAssignmentsBulkCreat
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven
 
 from .._resource import M, Raw, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["RoleAssignments", "RoleAssignmentsBulk"]
 
@@ -41,6 +41,8 @@ class RoleAssignmentsBulk(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[RoleAssignmentBulkCreateResponse]:
         """Create several role assignments at once.
 
@@ -51,7 +53,7 @@ class RoleAssignmentsBulk(Resource[M]):
         return Call(
             ops.ROLE_ASSIGNMENTS_BULK_CREATE,
             {"assignment": assignment, "bulk": bulk},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -85,6 +87,8 @@ class RoleAssignments(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[RoleAssignmentDto]:
         """Assign a role.
 
@@ -96,7 +100,7 @@ class RoleAssignments(Resource[M]):
         return Call(
             ops.ROLE_ASSIGNMENTS_CREATE,
             {"assignment": assignment, "assignee": assignee, "role": role},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -112,6 +116,8 @@ class RoleAssignments(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[RoleAssignmentDto]:
         """Get one role assignment.
 
@@ -125,7 +131,7 @@ class RoleAssignments(Resource[M]):
         return Call(
             ops.ROLE_ASSIGNMENTS_RETRIEVE,
             {"id": id, "assignment": assignment, "cache": cache, "fields": fields, "join": join},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -138,6 +144,8 @@ class RoleAssignments(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[Dict[str, Any]]:
         """Remove one role assignment.
 
@@ -148,5 +156,5 @@ class RoleAssignments(Resource[M]):
         return Call(
             ops.ROLE_ASSIGNMENTS_DELETE,
             {"id": id, "assignment": assignment},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )

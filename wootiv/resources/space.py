@@ -11,7 +11,7 @@ from wootiv_core.api.models import SpaceMemberDto, TokenCreateResponse, TokenLis
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven, PagedCall
 
 from .._resource import M, Raw, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Space", "SpaceMembers", "SpaceTokens"]
 
@@ -40,6 +40,8 @@ class SpaceMembers(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Get one member of a workspace.
 
@@ -50,7 +52,7 @@ class SpaceMembers(Resource[M]):
         return Call(
             ops.SPACE_MEMBERS_RETRIEVE,
             {"member_uid": member_uid, "space_id": space_id},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -64,6 +66,8 @@ class SpaceMembers(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> PagedCall[SpaceMemberDto]:
         """List the members of a workspace (page-paginated).
 
@@ -81,7 +85,7 @@ class SpaceMembers(Resource[M]):
         return PagedCall(
             ops.SPACE_MEMBERS_LIST,
             {"space_id": space_id, "page": page, "limit": limit},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -109,6 +113,8 @@ class SpaceTokens(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[TokenCreateResponse]:
         """Create a workspace API token.
 
@@ -119,7 +125,7 @@ class SpaceTokens(Resource[M]):
         return Call(
             ops.SPACE_TOKENS_CREATE,
             {"space_sid": space_sid, "name": name},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -131,6 +137,8 @@ class SpaceTokens(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[TokenListResponse]:
         """List the API tokens of a workspace.
 
@@ -140,7 +148,7 @@ class SpaceTokens(Resource[M]):
         return Call(
             ops.SPACE_TOKENS_LIST,
             {"space_sid": space_sid},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -153,6 +161,8 @@ class SpaceTokens(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[None]:
         """Delete one workspace API token.
 
@@ -163,7 +173,7 @@ class SpaceTokens(Resource[M]):
         return Call(
             ops.SPACE_TOKENS_DELETE,
             {"token_id": token_id, "space_sid": space_sid},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 

@@ -13,7 +13,7 @@ from wootiv_core.api.params import AuditDtoParam
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven
 
 from .._resource import M, Raw, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Subscriptions", "SubscriptionsChange"]
 
@@ -50,6 +50,8 @@ class SubscriptionsChange(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[SubscriptionDto]:
         """Change (switch) a subscription.
 
@@ -82,7 +84,7 @@ class SubscriptionsChange(Resource[M]):
                 "workspace": workspace,
                 "workspace_id": workspace_id,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
 
@@ -118,6 +120,8 @@ class Subscriptions(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[SubscriptionDto]:
         """Create a subscription.
 
@@ -137,7 +141,7 @@ class Subscriptions(Resource[M]):
                 "status": status,
                 "workspace_id": workspace_id,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -152,6 +156,8 @@ class Subscriptions(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[SubscriptionDto]:
         """Get a subscription.
 
@@ -164,7 +170,7 @@ class Subscriptions(Resource[M]):
         return Call(
             ops.SUBSCRIPTIONS_RETRIEVE,
             {"id": id, "cache": cache, "fields": fields, "join": join},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -185,6 +191,8 @@ class Subscriptions(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[SubscriptionDto]:
         """Update a subscription.
 
@@ -214,5 +222,5 @@ class Subscriptions(Resource[M]):
                 "workspace": workspace,
                 "workspace_id": workspace_id,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )

@@ -10,7 +10,7 @@ from wootiv_core.api.models import WorkspaceDto
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven
 
 from .._resource import M, Raw, Resource, endpoint
-from .._types import Body, Headers, Query, TimeoutArg
+from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Wspaces"]
 
@@ -39,6 +39,8 @@ class Wspaces(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[WorkspaceDto]:
         """Create a workspace.
 
@@ -49,7 +51,7 @@ class Wspaces(Resource[M]):
         return Call(
             ops.WSPACES_CREATE,
             {"name": name, "owner_id": owner_id},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -64,6 +66,8 @@ class Wspaces(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[WorkspaceDto]:
         """Get a workspace (the API describes the key as the workspace slug).
 
@@ -76,7 +80,7 @@ class Wspaces(Resource[M]):
         return Call(
             ops.WSPACES_RETRIEVE,
             {"id": id, "cache": cache, "fields": fields, "join": join},
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )
 
     @endpoint
@@ -96,6 +100,8 @@ class Wspaces(Resource[M]):
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: TimeoutArg = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
     ) -> Call[WorkspaceDto]:
         """Update a workspace.
 
@@ -123,5 +129,5 @@ class Wspaces(Resource[M]):
                 "subscription_id": subscription_id,
                 "workspace_members": workspace_members,
             },
-            CallOptions(extra_headers, extra_query, extra_body, timeout),
+            CallOptions(extra_headers, extra_query, extra_body, timeout, deadline, retry_writes),
         )

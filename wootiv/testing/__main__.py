@@ -1,14 +1,16 @@
 """`python -m wootiv.testing serve`: the emulator as a local HTTP server.
 
-It prints one line, `Wootiv emulator listening on http://HOST:PORT`, once it
-accepts connections, serves until Ctrl-C or SIGTERM, then stops cleanly and
-exits 0. A bad option or fault spec, or an address already in use, exits 2
-with a one-line message.
+Once it accepts connections it prints `Wootiv emulator listening on
+http://HOST:PORT`, then the shell line that points a client at it
+(`export WOOTIV_BASE_URL=... WOOTIV_API_KEY=...`), serves until Ctrl-C or
+SIGTERM, then stops cleanly and exits 0. A bad fault spec or an address
+already in use exits 2 with a one-line message saying what is wrong.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import signal
 import sys
 import time
@@ -17,7 +19,7 @@ from typing import List, Optional
 
 from ._app import DEFAULT_API_KEY
 from ._emulator import Emulator
-from ._faults import FaultSpecError, parse_faults
+from ._faults import FaultSpecError
 
 PROG = "python -m wootiv.testing"
 
@@ -37,13 +39,9 @@ class _StopRequest:
         self.requested = True
 
 
-def _fault_spec(text: str) -> str:
-    """argparse check of --faults: the spec unchanged, or the parser's own error."""
-    try:
-        parse_faults(text)
-    except FaultSpecError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return text
+def export_line(base_url: str, api_key: str) -> str:
+    """The shell line that sets the environment a `Wootiv()` client reads."""
+    return f"export WOOTIV_BASE_URL={shlex.quote(base_url)} WOOTIV_API_KEY={shlex.quote(api_key)}"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,7 +55,6 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=0, help="seed for generated ids and fault probabilities (default: 0)")
     serve.add_argument(
         "--faults",
-        type=_fault_spec,
         default="",
         metavar="SPEC",
         help='fault rules "TARGET:SETTING,...;..." such as "roles.list:status=429,retry_after=1,times=2;*:latency=0.05"',
@@ -67,18 +64,25 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = _parser().parse_args(argv)
+    emulator = Emulator(api_key=args.api_key, seed=args.seed, empty=args.empty)
+    try:
+        emulator.faults.load(args.faults)
+    except FaultSpecError as error:
+        # One line, not argparse's usage block: the spec is what needs fixing.
+        print(f"{PROG}: error: argument --faults: {error}", file=sys.stderr)
+        return 2
     stop = _StopRequest()
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    emulator = Emulator(api_key=args.api_key, seed=args.seed, empty=args.empty)
-    emulator.faults.load(args.faults)
     try:
         server = emulator.serve(args.host, args.port)
     except OSError as error:
         print(f"{PROG}: error: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
         return 2
     try:
-        print(f"Wootiv emulator listening on {server.url}", flush=True)
+        print(f"Wootiv emulator listening on {server.url}")
+        print("Point the SDK at it (Wootiv() reads both):")
+        print(export_line(server.url, server.api_key), flush=True)
         while not stop.requested:
             time.sleep(0.1)
     finally:

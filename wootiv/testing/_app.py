@@ -36,6 +36,7 @@ from ._store import NotFound, Store, StoredObject, object_key
 __all__ = ["DEFAULT_API_KEY", "MAX_JSON_BODY", "MAX_UPLOAD_BODY", "Answer", "Route", "EmulatorApp", "json_answer", "error_answer"]
 
 DEFAULT_API_KEY = "wootiv-test-key"
+"""The bearer key an `Emulator` accepts unless given another (`api_key=`, `--api-key`)."""
 MAX_JSON_BODY = 1024 * 1024
 MAX_UPLOAD_BODY = 32 * 1024 * 1024
 OBJECTS_PREFIX = "/aws/objects/"

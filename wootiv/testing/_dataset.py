@@ -14,9 +14,13 @@ from ._store import Store
 __all__ = ["DEMO_EMAIL", "DEMO_PASSWORD", "DEMO_WORKSPACE", "DEMO_MEMBERS", "load_demo"]
 
 DEMO_EMAIL = "demo@wootiv.test"
+"""The e-mail address of the demo user, who can `auth.login` with `DEMO_PASSWORD`."""
 DEMO_PASSWORD = "demo-password"
+"""The demo user's password."""
 DEMO_WORKSPACE = "demo"
+"""The id of the demo workspace, which has `DEMO_MEMBERS` members (enough for several pages)."""
 DEMO_MEMBERS = 47
+"""How many members the demo workspace has."""
 
 _FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "John", "Radia", "Ken", "Margaret", "Tim"]
 _LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Backus", "Perlman", "Thompson", "Hamilton", "Lee"]

@@ -8,7 +8,8 @@ A rule has a target, one kind, and optional limits:
 
 * target: an operationId (`roles.list`), a route as `METHOD /path-template`
   (`GET /role/{id}`; each `{name}` matches one path segment), or `*` for
-  every request, unknown routes included;
+  every request, unknown routes included; a target that matches no
+  operation of the spec is refused with the closest ones named;
 * kind: `latency=SECONDS` (hold the answer back), `status=CODE` (answer
   with this 4xx/5xx instead, optionally with `retry_after=` seconds or an
   HTTP date for `Retry-After`, and `retry_after_ms=` for `retry-after-ms`),
@@ -47,6 +48,8 @@ from http import HTTPStatus
 from typing import Dict, List, Literal, Optional, Protocol, Sequence, Tuple, Union
 
 import attrs
+
+from ._targets import target_problem
 
 __all__ = ["App", "Fault", "Faults", "FaultSpecError", "Outcome", "parse_faults", "error_body", "reason_phrase"]
 
@@ -136,6 +139,7 @@ class Fault:
 
     @property
     def exhausted(self) -> bool:
+        """Whether the rule has fired its `times` and acts no more."""
         return self.times is not None and self.fired >= self.times
 
     def outcome(self, delay: float) -> Outcome:
@@ -373,15 +377,24 @@ def _to_int(options: Dict[str, str], key: str, where: str) -> Optional[int]:
 def _parse_target(target: str, where: str) -> Tuple[Optional[str], Optional[re.Pattern[str]]]:
     """The method and path pattern of a route target; (None, None) for `*` or an operationId."""
     if target == "*" or _OPERATION_ID.fullmatch(target):
+        _refuse_unknown(target, None, None, where)
         return None, None
     method, _, template = target.partition(" ")
     template = template.strip()
     if _METHOD.fullmatch(method) and template.startswith("/") and not re.search(r"[\s?#]", template):
+        _refuse_unknown(target, method.upper(), template, where)
         pieces = _PARAMETER.split(template)
         return method.upper(), re.compile("[^/]+".join(re.escape(piece) for piece in pieces))
     if target.startswith("/"):
         raise FaultSpecError(f"{where}: a route needs its method, as in 'GET {target}'")
     raise FaultSpecError(f"{where}: the target must be an operationId (roles.list), a route (GET /role/{{id}}) or *")
+
+
+def _refuse_unknown(target: str, method: Optional[str], template: Optional[str], where: str) -> None:
+    """A `FaultSpecError` naming the closest operations, for a target that could never fire."""
+    problem = target_problem(target, method, template)
+    if problem is not None:
+        raise FaultSpecError(f"{where}: {problem}")
 
 
 def _non_negative(value: object, name: str, where: str) -> float:
