@@ -46,11 +46,11 @@ from typing_extensions import Concatenate, ParamSpec
 
 from wootiv_core.operation import Call, PagedCall
 
-from ._pages import AsyncPage, AsyncPager, SyncPage
-from ._response import APIResponse, AsyncAPIResponse
-
 if TYPE_CHECKING:
     from typing_extensions import Self
+
+    from ._pages import AsyncPage, AsyncPager, SyncPage
+    from ._response import APIResponse, AsyncAPIResponse
 
 __all__ = [
     "Sync",
@@ -66,7 +66,7 @@ __all__ = [
 
 P = ParamSpec("P")
 T = TypeVar("T")
-B = TypeVar("B")
+B = TypeVar("B", covariant=True)
 
 
 class Sync:
@@ -87,7 +87,9 @@ SyncRaw = Raw[Sync]
 AsyncRaw = Raw[Async]
 """The mode of `AsyncWootiv`'s `with_raw_response`: methods return awaitables of `AsyncAPIResponse[T]`."""
 
-M = TypeVar("M", bound="Union[Sync, Async, Raw[Any]]")
+# `Raw[object]`, not `Raw[Any]`: an `Any` in the bound makes mypy read every
+# `@endpoint` of a paginated list as `Any`.
+M = TypeVar("M", bound="Union[Sync, Async, Raw[object]]")
 
 
 class Resource(Generic[M]):
@@ -137,6 +139,8 @@ class _Declared(Generic[P, T]):
 
     def _result_type(self, result: Any, asynchronous: bool, raw: bool) -> Any:
         """The type a user gets from a call in this mode, `result` being the declared `Call[result]`'s."""
+        from ._response import APIResponse, AsyncAPIResponse
+
         if raw:
             return Awaitable[AsyncAPIResponse[result]] if asynchronous else APIResponse[result]
         return Awaitable[result] if asynchronous else result
@@ -222,6 +226,9 @@ class PagedEndpoint(_Declared[P, T]):
         super().__init__(declaration)
 
     def _result_type(self, result: Any, asynchronous: bool, raw: bool) -> Any:
+        from ._pages import AsyncPage, AsyncPager, SyncPage
+        from ._response import APIResponse, AsyncAPIResponse
+
         if raw:
             return Awaitable[AsyncAPIResponse[AsyncPage[result]]] if asynchronous else APIResponse[SyncPage[result]]
         return AsyncPager[result] if asynchronous else SyncPage[result]

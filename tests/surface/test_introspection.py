@@ -19,7 +19,7 @@ import wootiv
 from wootiv import APIResponse, AsyncAPIResponse, AsyncPage, AsyncPager, AsyncWootiv, SyncPage, Wootiv
 from wootiv.types import RoleDto
 
-from .conftest import Op, async_client, method_of, model_class, op_params, sync_client
+from .conftest import Op, async_client, model_class, op_params, sync_client
 
 MODES = pytest.mark.parametrize("asynchronous,raw", [(False, False), (True, False), (False, True), (True, True)])
 
