@@ -94,8 +94,9 @@ def test_raw_answer_shows_the_whole_http_answer() -> None:
     assert json.loads(answer.content) == ROLE == answer.json()
     assert answer.text == answer.content.decode() and answer.read() == answer.content
     assert isinstance(answer.parse(), RoleDto) and answer.parse().name == "admin"
-    for shown in (repr(answer), repr(answer.http_request)):
-        assert API_KEY not in shown
+    assert answer.headers["set-cookie"] == "session=secret-cookie"
+    for shown in (repr(answer), repr(answer.http_request), repr(answer.headers)):
+        assert API_KEY not in shown and "secret-cookie" not in shown
     assert repr(answer) == f"<APIResponse [200] GET http://api.wootiv.test{BASE_PATH}/role/r1>"
 
 
@@ -289,3 +290,23 @@ def test_client_level_raw_view_follows_a_copy() -> None:
     assert recorder.last.headers["x-copy"] == "yes"
     assert isinstance(client.with_raw_response.roles.retrieve("r1"), APIResponse)
     assert "x-copy" not in recorder.last.headers
+
+
+def test_custom_requests_take_the_per_call_deadline_and_retry_writes() -> None:
+    attempts: List[int] = []
+
+    def reset_once(request: Any) -> Answer:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise wootiv.APIConnectionError(request, "reset after sending", sent=True)
+        return Answer.json({"ok": True})
+
+    client, _ = sync_client(reset_once)
+    assert client.post("/x", body={}, cast_to=object, retry_writes=True) == {"ok": True}
+    assert len(attempts) == 2
+    attempts.clear()
+    with pytest.raises(wootiv.APIConnectionError):
+        client.post("/x", body={}, cast_to=object)  # an unknown outcome: not sent again
+    assert len(attempts) == 1
+    with pytest.raises((TypeError, ValueError), match="deadline"):
+        client.get("/x", cast_to=object, deadline="soon")  # type: ignore[arg-type]
