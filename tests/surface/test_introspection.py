@@ -105,7 +105,7 @@ def test_custom_request_methods_show_their_signature_and_docstring(name: str, cl
     client = client_class(api_key="k", base_url="http://127.0.0.1:9")
     method = getattr(client, name)
     shown = inspect.signature(method)
-    expected = ["path", "cast_to", "options", "query", "extra_headers", "timeout"]
+    expected = ["path", "cast_to", "options", "query", "extra_headers", "timeout", "deadline", "retry_writes"]
     if name != "get":
         expected.insert(2, "body")
     if name == "request":
