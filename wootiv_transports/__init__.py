@@ -3,10 +3,14 @@
 `HttpxTransport` and `AsyncHttpxTransport` (httpx), `RequestsTransport`
 (requests) and `AiohttpTransport` (aiohttp) implement the core's
 `SyncTransport` / `AsyncTransport` protocols: they turn a core `Request` into
-one call of their library, hand back the answer as a core `Response`, and
-turn every failure of the library into `APIConnectionError` or
-`APITimeoutError`. They know HTTP and their library, never a Wootiv endpoint
-or model.
+one call of their library, with the target byte for byte as the core built
+it, hold it to every limit of its `Timeout` (the whole attempt's included)
+and to its `max_response_size`, hand back the answer as a core `Response`,
+and turn every failure of the library into `APIConnectionError` or
+`APITimeoutError` (saying whether the request may have been sent), or a
+`ValueError` for a request the library refuses, with secrets scrubbed from
+the messages. They know HTTP and their library, never a Wootiv endpoint or
+model. docs/transports.md says what each one guarantees.
 
 Importing this package imports none of the libraries: each name is looked up
 on first use (module `__getattr__`), so an application that only has requests

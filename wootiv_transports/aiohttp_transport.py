@@ -1,25 +1,40 @@
 """aiohttp adapter: `AiohttpTransport`, for `AsyncWootiv` in aiohttp applications.
 
-Each `send` is one `session.request(...)` whose body is read whole; the
-response keeps aiohttp's `CIMultiDictProxy` of headers, uncopied. A session
+Each `send` is one `session.request(...)`; the target goes out exactly as
+the core built it (`URL(..., encoded=True)`: no re-quoting, no dot-segment
+normalising). The body is streamed, counted after decoding and cut at
+`request.max_response_size` (a `Content-Length` past it is refused before
+reading), the connection then closed; the response keeps aiohttp's
+`CIMultiDictProxy` of headers, uncopied. The attempt's bound is aiohttp's
+own `ClientTimeout(total=...)`, which covers everything from waiting for a
+connection to the body's last byte, for a session passed in as well. A session
 passed in is used as configured (connector, proxy, `trust_env`, default
 headers, trace configs, middlewares) and never closed here. A session the
 adapter creates is made on the first send, inside the running loop (aiohttp
 sessions belong to one loop), and closed by `aclose()`; if that is never
 called it is still closed without a warning: when the adapter is dropped,
-or as its loop shuts down (see `_common`). Every aiohttp failure becomes
-`APITimeoutError` or `APIConnectionError`, with the original as `__cause__`.
+or as its loop shuts down (see `_common`).
+
+Errors: a failed connect (also to a proxy, or its TLS handshake) and a
+connect or pool timeout are `sent=False`; other network failures, and the
+attempt's bound passing (aiohttp does not say in which phase), `sent=True`.
+aiohttp drops a pooled connection whose server closed it while idle (the
+loop sees the close) before using it, so a write on it goes out on a fresh
+one; its own retry of idempotent requests on a reused connection is turned
+off in the session the SDK creates, since retrying is the core's decision.
+A request aiohttp refuses as it stands (a bad URL, an illegal header) is a
+`ValueError`. Messages are scrubbed of secrets (`_failures`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import AsyncIterator, Iterable, NoReturn, Optional
+from typing import AsyncIterator, Iterable, List, NoReturn, Optional, Tuple
 
 import aiohttp
 from yarl import URL
 
-from wootiv_core.errors import APIConnectionError, APITimeoutError
+from wootiv_core.errors import APIResponseTooLargeError
 from wootiv_core.http import Request, Response, Timeout
 
 from ._common import (
@@ -31,14 +46,34 @@ from ._common import (
     closed_session_message,
     wrong_client_message,
 )
+from ._failures import caller_mistake, connection_error, declared_length
 
 __all__ = ["AiohttpTransport"]
 
 #: Every aiohttp timeout is an `asyncio.TimeoutError` (its own classes derive
-#: from it too), so that test must come before the `OSError` one: since
-#: Python 3.11 `asyncio.TimeoutError` is the built-in `TimeoutError`, an
-#: `OSError`.
-_FAILURES = (aiohttp.ClientError, OSError, ValueError)
+#: from it too); since Python 3.11 that is the built-in `TimeoutError`, an
+#: `OSError`, so `_failure` asks about timeouts first.
+_FAILURES = (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError)
+
+#: Failures that show the request never left. `ConnectionTimeoutError`
+#: (connecting or waiting for the pool) is aiohttp 3.10's; on older ones a
+#: connect timeout cannot be told from a read timeout and says `sent=True`.
+_NOT_SENT: Tuple[type, ...] = (aiohttp.ClientConnectorError, aiohttp.ClientHttpProxyError) + tuple(
+    kind for kind in (getattr(aiohttp, "ConnectionTimeoutError", None),) if isinstance(kind, type)
+)
+
+#: A request aiohttp will not send as it stands: a bad URL or header
+#: (`ValueError`s, `InvalidURL` among them) or a scheme it does not speak.
+_MISTAKES: Tuple[type, ...] = (ValueError,) + tuple(
+    kind for kind in (getattr(aiohttp, "NonHttpUrlClientError", None),) if isinstance(kind, type)
+)
+
+
+def _failure(request: Request, exc: Exception) -> Exception:
+    if isinstance(exc, _MISTAKES):
+        return caller_mistake(request, exc, "aiohttp")
+    timeout = isinstance(exc, asyncio.TimeoutError)
+    return connection_error(request, exc, timeout=timeout, sent=not isinstance(exc, _NOT_SENT))
 
 
 def _aiohttp_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
@@ -46,12 +81,12 @@ def _aiohttp_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
 
     aiohttp's `connect` covers waiting for a pooled connection and opening a
     new one, so it gets both limits; `sock_connect` bounds the opening alone,
-    `sock_read` each wait for data. aiohttp has no write limit, and `total`
-    stays unset: the core bounds the whole call itself.
+    `sock_read` each wait for data, `total` the whole attempt. aiohttp has no
+    write limit.
     """
     connect, pool = timeout.connect, timeout.pool
     acquire = None if connect is None or pool is None else connect + pool
-    return aiohttp.ClientTimeout(total=None, connect=acquire, sock_connect=connect, sock_read=timeout.read)
+    return aiohttp.ClientTimeout(total=timeout.attempt, connect=acquire, sock_connect=connect, sock_read=timeout.read)
 
 
 _timeouts = TimeoutCache(_aiohttp_timeout)
@@ -60,6 +95,27 @@ _timeouts = TimeoutCache(_aiohttp_timeout)
 async def _async_chunks(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
     for chunk in chunks:
         yield chunk
+
+
+async def _read_body(answer: aiohttp.ClientResponse, request: Request) -> bytes:
+    limit = request.max_response_size
+    if limit is None:
+        return await answer.read()
+    length = declared_length(answer.headers.get("Content-Length"))
+    if length is not None and length > limit:
+        answer.close()
+        raise APIResponseTooLargeError(request, limit)
+    if length is not None and "Content-Encoding" not in answer.headers:
+        return await answer.read()
+    chunks: List[bytes] = []
+    size = 0
+    async for chunk in answer.content.iter_any():
+        size += len(chunk)
+        if size > limit:
+            answer.close()
+            raise APIResponseTooLargeError(request, limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _close_connector_now(connector: aiohttp.BaseConnector) -> None:
@@ -139,17 +195,18 @@ class AiohttpTransport:
                 # for them would hide the response.
                 raise_for_status=False,
             ) as answer:
-                body = await answer.read()
-        except asyncio.TimeoutError as exc:
-            raise APITimeoutError(request, f"Request timed out ({type(exc).__name__}).") from exc
+                body = await _read_body(answer, request)
+            return Response(answer.status, answer.headers, body, request)
         except _FAILURES as exc:
-            raise APIConnectionError(request, f"Connection error ({type(exc).__name__}): {exc}") from exc
+            error = _failure(request, exc)
         except RuntimeError:
             # aiohttp's own error when the session was closed meanwhile.
             if session.closed:
                 self._raise_closed()
             raise
-        return Response(answer.status, answer.headers, body, request)
+        # Raised outside the handler: a cause left out for holding a secret
+        # must not come back as the context.
+        raise error
 
     async def aclose(self) -> None:
         """Close the session if the adapter created it; a session passed in stays open."""

@@ -1,25 +1,47 @@
 """httpx adapters: `HttpxTransport` (blocking) and `AsyncHttpxTransport` (asyncio).
 
-Each `send` is one `client.request(...)` call, which reads the whole body;
-the response keeps httpx's own case-insensitive `Headers`, uncopied. A client
-passed in is used exactly as configured (proxies, mounts, TLS, event hooks,
-default headers) and never closed here; a client the adapter creates is
-closed by `close()`/`aclose()`, or without any warning when the adapter is
-dropped. Every httpx failure becomes `APITimeoutError` or
-`APIConnectionError`, with the httpx exception as `__cause__`.
+Each `send` is one `client.send(..., stream=True)` whose body the adapter
+reads itself, so that it can stop at `request.max_response_size` (counted
+after decoding; a `Content-Length` past it is refused before reading) and
+drop the connection. The response keeps httpx's own case-insensitive
+`Headers`, uncopied. A client passed in is used exactly as configured
+(proxies, mounts, TLS, event hooks, default headers) and never closed here;
+a client the adapter creates is closed by `close()`/`aclose()`, or without
+any warning when the adapter is dropped.
+
+The attempt's bound (`timeout.attempt`): in a client the adapter creates,
+httpx's own transports get a network backend (`_httpx_bounds`) that gives
+every connect, write and read at most the time the attempt has left, so a
+trickling server is cut at the bound exactly. A client passed in is not
+touched: the async adapter runs the attempt inside an anyio cancel scope
+of that length (exact too); the sync one cuts every limit to the bound and
+checks the clock between the body's chunks, so trickled headers are bounded
+only by the read limit (docs/transports.md says what holds).
+
+Errors: connect failures, connect and pool timeouts, and (where the
+backend watches writes) anything before the first byte was written are
+`sent=False`; other network failures say `sent=True`. A pooled connection
+the server closed while it sat idle is found by httpcore before it is used
+(it checks that an idle socket has nothing to read) and replaced by a fresh
+one, so a write on it is sent normally. A request httpx refuses as it
+stands (an illegal header, a body longer than its `Content-Length`, a bad
+URL) is a `ValueError`. Messages are scrubbed of secrets (`_failures`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import weakref
-from typing import Any, AsyncIterator, Dict, Iterable, Mapping, NoReturn, Optional
+from typing import Any, AsyncIterator, Dict, Iterable, List, Mapping, NoReturn, Optional
 
+import anyio
+import h11
 import httpx
 
-from wootiv_core.errors import APIConnectionError, APITimeoutError
+from wootiv_core.errors import APIResponseTooLargeError, APITimeoutError
 from wootiv_core.http import Request, Response, Timeout
 
+from ._attempt import BOUND_PASSED, CURRENT, Attempt
 from ._common import (
     CLOSED_TRANSPORT,
     DroppedClientCloser,
@@ -32,6 +54,8 @@ from ._common import (
     running_loop,
     wrong_client_message,
 )
+from ._failures import caller_mistake, connection_error, declared_length
+from ._httpx_bounds import bound_pools
 
 __all__ = ["HttpxTransport", "AsyncHttpxTransport"]
 
@@ -39,20 +63,111 @@ __all__ = ["HttpxTransport", "AsyncHttpxTransport"]
 #: `InvalidURL` and `StreamError` are not `HTTPError`s; `ValueError` covers
 #: values httpx cannot encode (such as a non-ASCII header) and `OSError` what a
 #: custom transport lets through.
-_FAILURES = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, httpx.CookieConflict, OSError, ValueError)
+_FAILURES = (
+    httpx.HTTPError,
+    httpx.InvalidURL,
+    httpx.StreamError,
+    httpx.CookieConflict,
+    h11.ProtocolError,
+    OSError,
+    ValueError,
+)
+
+#: What httpx raises for a request it will not send as it stands. h11's own
+#: `LocalProtocolError` comes through unwrapped when the body does not match
+#: its declared `Content-Length`.
+_MISTAKES = (
+    h11.LocalProtocolError,
+    httpx.LocalProtocolError,
+    httpx.UnsupportedProtocol,
+    httpx.InvalidURL,
+    httpx.StreamError,
+    httpx.CookieConflict,
+    ValueError,
+)
+
+#: Failures that leave no doubt that nothing was sent.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)
+
+
+def _cut(limit: Optional[float], bound: Optional[float]) -> Optional[float]:
+    return bound if limit is None or (bound is not None and bound < limit) else limit
 
 
 def _httpx_timeout(timeout: Timeout) -> httpx.Timeout:
-    return httpx.Timeout(connect=timeout.connect, read=timeout.read, write=timeout.write, pool=timeout.pool)
+    """httpx's form of a core timeout; no single limit longer than the attempt's bound."""
+    bound = timeout.attempt
+    return httpx.Timeout(
+        connect=_cut(timeout.connect, bound),
+        read=_cut(timeout.read, bound),
+        write=_cut(timeout.write, bound),
+        pool=_cut(timeout.pool, bound),
+    )
 
 
 _timeouts = TimeoutCache(_httpx_timeout)
 
 
-def _failure(request: Request, exc: Exception) -> APIConnectionError:
-    if isinstance(exc, httpx.TimeoutException):
-        return APITimeoutError(request, f"Request timed out ({type(exc).__name__}).")
-    return APIConnectionError(request, f"Connection error ({type(exc).__name__}): {exc}")
+def _failure(request: Request, exc: Exception, attempt: Attempt) -> Exception:
+    if isinstance(exc, _MISTAKES):
+        return caller_mistake(request, exc, "httpx")
+    sent = attempt.wrote and not isinstance(exc, _NOT_SENT)
+    return connection_error(request, exc, timeout=isinstance(exc, httpx.TimeoutException), sent=sent)
+
+
+def _bound_passed(request: Request) -> APITimeoutError:
+    return APITimeoutError(request, f"Request timed out: {BOUND_PASSED}.", sent=True)
+
+
+def _refuse_declared(answer: httpx.Response, request: Request, limit: int) -> None:
+    """Refuse an answer whose `Content-Length` is past `limit`, before reading any of it."""
+    length = declared_length(answer.headers.get("content-length"))
+    if length is not None and length > limit:
+        raise APIResponseTooLargeError(request, limit)
+
+
+def _read_body(answer: httpx.Response, request: Request, attempt: Attempt, bounded: bool) -> bytes:
+    # Read chunk by chunk even when the length is declared: a compressed body
+    # may decode to far more, and this loop costs no more than `read()`.
+    limit = request.max_response_size
+    if limit is not None:
+        _refuse_declared(answer, request, limit)
+    chunks: List[bytes] = []
+    size = 0
+    for chunk in answer.iter_bytes():
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise APIResponseTooLargeError(request, limit)
+        if not bounded and attempt.expired():
+            raise _bound_passed(request)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _aread_body(answer: httpx.Response, request: Request) -> bytes:
+    limit = request.max_response_size
+    if limit is not None:
+        _refuse_declared(answer, request, limit)
+    chunks: List[bytes] = []
+    size = 0
+    async for chunk in answer.aiter_bytes():
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise APIResponseTooLargeError(request, limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _bound_created_client(client: Any) -> bool:
+    """Install the bounding backend in every transport of a client the adapter created.
+
+    That includes transports given to build it (`transport=`, `mounts=`):
+    the backend is inert outside SDK attempts. False when any of them has
+    no httpx pool to install into.
+    """
+    mounts: Dict[Any, Any] = getattr(client, "_mounts", {})
+    transports = [getattr(client, "_transport", None), *(t for t in mounts.values() if t is not None)]
+    return bound_pools(transports)
 
 
 def _client_options(
@@ -109,12 +224,14 @@ class HttpxTransport:
                 **_client_options(transport, proxy, mounts, max_connections, max_keepalive_connections)
             )
             self._owned = True
+            self._bounded = _bound_created_client(client)
             # Closes the client if the adapter is dropped unclosed; calling it
             # is also how close() closes, so the two can never both run.
             self._finalizer: Optional[weakref.finalize[..., Any]] = weakref.finalize(self, client.close)
         elif isinstance(client, httpx.Client):  # pyright: ignore[reportUnnecessaryIsInstance]
             _refuse_options_with_client("HttpxTransport", transport, proxy, mounts)
             self._owned = False
+            self._bounded = False
             self._finalizer = None
         else:
             raise TypeError(wrong_client_message("HttpxTransport", "an httpx.Client", client))
@@ -129,24 +246,39 @@ class HttpxTransport:
         client = self._client
         if client.is_closed:
             self._raise_closed()
-        content = request.content
+        bounded = self._bounded
+        attempt = Attempt(request.timeout.attempt, wrote=not bounded)
+        token = CURRENT.set(attempt)
         try:
-            answer = client.request(
-                request.method,
-                request.url,
-                headers=request.headers,
-                content=content or None,
-                timeout=_timeouts(request.timeout),
+            content = request.content
+            answer = client.send(
+                client.build_request(
+                    request.method,
+                    request.url,
+                    headers=request.headers,
+                    content=content or None,
+                    timeout=_timeouts(request.timeout),
+                ),
+                stream=True,
                 follow_redirects=False,
             )
+            try:
+                body = _read_body(answer, request, attempt, bounded)
+            finally:
+                answer.close()
+            return Response(answer.status_code, answer.headers, body, request)
         except _FAILURES as exc:
-            raise _failure(request, exc) from exc
+            error = _failure(request, exc, attempt)
         except RuntimeError:
             # httpx's own error when another thread closed the client meanwhile.
             if client.is_closed:
                 self._raise_closed()
             raise
-        return Response(answer.status_code, answer.headers, answer.content, request)
+        finally:
+            CURRENT.reset(token)
+        # Raised here, outside the handler, so that a library exception left
+        # out as the cause (its message held a secret) is not the context.
+        raise error
 
     def close(self) -> None:
         """Close the client if the adapter created it; a client passed in stays open."""
@@ -214,6 +346,7 @@ class AsyncHttpxTransport:
         else:
             raise TypeError(wrong_client_message("AsyncHttpxTransport", "an httpx.AsyncClient", client))
         self._client = client
+        self._bounded = self._options is not None and _bound_created_client(client)
         # A created client is tied to a loop on its first send (see _attach);
         # one passed in needs nothing.
         self._attached = self._options is None
@@ -229,27 +362,51 @@ class AsyncHttpxTransport:
         client = self._client
         if not self._attached or client.is_closed:
             client = self._attach()
-        content = request.content
+        bounded = self._options is not None and self._bounded
+        attempt = Attempt(request.timeout.attempt, wrote=not bounded)
+        token = CURRENT.set(attempt)
+        error: Exception
         try:
-            answer = await client.request(
+            if bounded or attempt.ends is None:
+                return await self._exchange(client, request)
+            # A client passed in: the whole attempt runs in a cancel scope.
+            with anyio.move_on_after(request.timeout.attempt):
+                return await self._exchange(client, request)
+            error = _bound_passed(request)
+        except _FAILURES as exc:
+            error = _failure(request, exc, attempt)
+        except Exception as exc:
+            # anyio reports some connect failures (such as a port out of
+            # range) as an exception group that httpx passes on unmapped.
+            if is_exception_group(exc):
+                error = connection_error(request, exc, timeout=False, sent=attempt.wrote)
+            elif isinstance(exc, RuntimeError) and client.is_closed:
+                self._raise_closed()
+            else:
+                raise
+        finally:
+            CURRENT.reset(token)
+        raise error
+
+    @staticmethod
+    async def _exchange(client: httpx.AsyncClient, request: Request) -> Response:
+        content = request.content
+        answer = await client.send(
+            client.build_request(
                 request.method,
                 request.url,
                 headers=request.headers,
                 content=(content or None) if isinstance(content, bytes) else _async_chunks(content),
                 timeout=_timeouts(request.timeout),
-                follow_redirects=False,
-            )
-        except _FAILURES as exc:
-            raise _failure(request, exc) from exc
-        except Exception as exc:
-            # anyio reports some connect failures (such as a port out of
-            # range) as an exception group that httpx passes on unmapped.
-            if is_exception_group(exc):
-                raise _failure(request, exc) from exc
-            if isinstance(exc, RuntimeError) and client.is_closed:
-                self._raise_closed()
-            raise
-        return Response(answer.status_code, answer.headers, answer.content, request)
+            ),
+            stream=True,
+            follow_redirects=False,
+        )
+        try:
+            body = await _aread_body(answer, request)
+        finally:
+            await answer.aclose()
+        return Response(answer.status_code, answer.headers, body, request)
 
     async def aclose(self) -> None:
         """Close the client if the adapter created it; a client passed in stays open."""
@@ -271,6 +428,7 @@ class AsyncHttpxTransport:
         self._closer.stop()
         if self._client.is_closed:
             self._client = httpx.AsyncClient(**self._options)
+            self._bounded = _bound_created_client(self._client)
         client = self._client
         loop = running_loop()
         # Under another event loop library (httpx also runs on trio) there is

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from typing import Any, Callable, Iterator, List
+import time
+from typing import Any, Callable, Iterator, List, Union
 
 import pytest
 
@@ -47,6 +48,25 @@ class Harness:
             async with AsyncWootiv(**self._options(options)) as client:
                 result = fn(client)
                 return await result if inspect.isawaitable(result) else result
+
+        return asyncio.run(main())
+
+    def sequence(self, *steps: Union[float, Callable[[Any], Any]], **options: Any) -> List[Any]:
+        """Each step on one client, in order: a call `fn(client)`, or a pause of that many seconds."""
+        if not self.is_async:
+            with Wootiv(**self._options(options)) as client:
+                return [time.sleep(step) if isinstance(step, (int, float)) else step(client) for step in steps]
+
+        async def main() -> List[Any]:
+            results: List[Any] = []
+            async with AsyncWootiv(**self._options(options)) as client:
+                for step in steps:
+                    if isinstance(step, (int, float)):
+                        results.append(await asyncio.sleep(step))
+                    else:
+                        result = step(client)
+                        results.append(await result if inspect.isawaitable(result) else result)
+            return results
 
         return asyncio.run(main())
 

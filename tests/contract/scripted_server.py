@@ -1,15 +1,23 @@
 """A loopback HTTP/1.1 server that answers from a script, for client tests.
 
-Each test queues the answers it wants (`reply`, `stall`, `drop`,
-`truncate`), makes its calls, then reads what the server received. Requests
-are parsed with h11; answers are written by hand so that broken ones (a
-connection dropped mid-body) can be produced on purpose.
+Each test queues the answers it wants, makes its calls, then reads what
+the server received (`received`, and `connections`: how many it accepted).
+Answers, one per request, in order: `reply` (optionally closing the
+connection once it sat idle, which leaves the client a stale pooled
+connection), `stall` (hang), `drop` (close after reading), `reset_connection`
+(RST after reading), `truncate`, `trickle` (headers or body a byte at a
+time) and `raw` (any bytes, then close). `close_before_reading` makes the
+next connections close as soon as they are accepted. Requests are parsed
+with h11; answers are written by hand so that broken ones can be produced
+on purpose.
 """
 
 from __future__ import annotations
 
 import json
+import select
 import socket
+import struct
 import threading
 import time
 from collections import deque
@@ -34,11 +42,18 @@ class Received:
 
 @attrs.define
 class Answer:
-    kind: str  # reply | stall | drop | truncate
+    kind: str  # reply | stall | drop | reset | truncate | trickle-headers | trickle-body | raw
     status: int = 200
-    headers: Dict[str, str] = attrs.Factory(dict)
+    headers: Dict[str, str] = attrs.Factory(lambda: dict[str, str]())
     body: bytes = b""
     delay: float = 0.0
+    close_after_idle: Optional[float] = None
+
+
+def _head(status: int, headers: Dict[str, str], length: int) -> bytes:
+    lines = [b"HTTP/1.1 %d %s" % (status, b"OK" if status < 400 else b"Error"), b"content-length: %d" % length]
+    lines += [f"{name}: {value}".encode("latin-1") for name, value in headers.items()]
+    return b"\r\n".join(lines) + b"\r\n\r\n"
 
 
 class ScriptedServer:
@@ -51,6 +66,8 @@ class ScriptedServer:
         self._listener.listen(64)
         self.url = "http://127.0.0.1:%d" % self._listener.getsockname()[1]
         self.received: List[Received] = []
+        self.connections = 0
+        self._refuse = 0
         self._script: Deque[Answer] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -61,11 +78,36 @@ class ScriptedServer:
 
     # -- the script
 
-    def reply(self, status: int = 200, body: Union[bytes, Any] = b"{}", headers: Optional[Dict[str, str]] = None, delay: float = 0.0) -> None:
+    def reply(
+        self,
+        status: int = 200,
+        body: Union[bytes, Any] = b"{}",
+        headers: Optional[Dict[str, str]] = None,
+        delay: float = 0.0,
+        close_after_idle: Optional[float] = None,
+    ) -> None:
+        """Answer; with `close_after_idle`, close the kept-alive connection once it sat idle that long."""
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        all_headers = {"content-type": "application/json"} if raw else {}
-        all_headers.update(headers or {})
-        self._push(Answer("reply", status, all_headers, raw, delay))
+        self._push(Answer("reply", status, _json_headers(raw, headers), raw, delay, close_after_idle))
+
+    def trickle(self, part: str, status: int = 200, body: Union[bytes, Any] = b"{}", interval: float = 0.2) -> None:
+        """Answer one byte every `interval` seconds: of the head (`part="headers"`) or of the body."""
+        assert part in ("headers", "body")
+        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self._push(Answer(f"trickle-{part}", status, _json_headers(raw, None), raw, interval))
+
+    def raw(self, data: bytes) -> None:
+        """Answer with exactly `data`, then close."""
+        self._push(Answer("raw", body=data))
+
+    def reset_connection(self) -> None:
+        """Read the request, then reset the connection (RST, no answer)."""
+        self._push(Answer("reset"))
+
+    def close_before_reading(self, connections: int = 1) -> None:
+        """Close each of the next `connections` connections as soon as it is accepted."""
+        with self._lock:
+            self._refuse += connections
 
     def stall(self, seconds: float) -> None:
         """Read the request, then say nothing for `seconds`, then close."""
@@ -83,6 +125,8 @@ class ScriptedServer:
         with self._lock:
             self._script.clear()
             self.received.clear()
+            self.connections = 0
+            self._refuse = 0
 
     def _push(self, answer: Answer) -> None:
         with self._lock:
@@ -102,6 +146,12 @@ class ScriptedServer:
                 return
             with self._lock:
                 self._connections.append(conn)
+                self.connections += 1
+                refuse = self._refuse > 0
+                self._refuse -= refuse
+            if refuse:
+                conn.close()
+                continue
             thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
             self._threads.append(thread)
             thread.start()
@@ -145,9 +195,27 @@ class ScriptedServer:
                 if answer.kind == "stall":
                     self._stopping.wait(answer.delay)
                     return
+                if answer.kind == "reset":
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    return
+                if answer.kind == "raw":
+                    conn.sendall(answer.body)
+                    return
                 if answer.kind == "truncate":
                     head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n" % (len(answer.body) + 100)
                     conn.sendall(head + answer.body)
+                    return
+                if answer.kind.startswith("trickle"):
+                    head = _head(answer.status, answer.headers, len(answer.body))
+                    slow, fast = (head, answer.body) if answer.kind == "trickle-headers" else (answer.body, head)
+                    if answer.kind == "trickle-body":
+                        conn.sendall(fast)
+                    for index in range(len(slow)):
+                        conn.sendall(slow[index : index + 1])
+                        if self._stopping.wait(answer.delay):
+                            return
+                    if answer.kind == "trickle-headers":
+                        conn.sendall(fast)
                     return
                 reason = b"OK" if answer.status < 400 else b"Error"
                 headers = [("content-length", str(len(answer.body))), *answer.headers.items()]
@@ -159,6 +227,10 @@ class ScriptedServer:
                 if parser.our_state is not h11.DONE or parser.their_state is not h11.DONE:
                     return
                 parser.start_next_cycle()
+                if answer.close_after_idle is not None:
+                    ready, _, _ = select.select([conn], [], [], answer.close_after_idle)
+                    if not ready:
+                        return
         except (OSError, h11.RemoteProtocolError, h11.LocalProtocolError):
             return
         finally:
@@ -177,6 +249,12 @@ class ScriptedServer:
         self._acceptor.join(timeout=5)
         for thread in self._threads:
             thread.join(timeout=5)
+
+
+def _json_headers(raw: bytes, headers: Optional[Dict[str, str]]) -> Dict[str, str]:
+    all_headers = {"content-type": "application/json"} if raw else {}
+    all_headers.update(headers or {})
+    return all_headers
 
 
 def role(id: str = "r1", name: str = "admin") -> Dict[str, Any]:

@@ -188,3 +188,14 @@ def test_configuration_errors_say_what_to_do(monkeypatch: pytest.MonkeyPatch) ->
     assert Wootiv().api_key == "from-env"
     with pytest.raises(ValueError, match="max_retries"):
         Wootiv(max_retries=-1)
+
+
+def test_a_requests_session_hook_that_reads_the_body_leaves_it_for_the_sdk(scripted_server: ScriptedServer) -> None:
+    scripted_server.reset()
+    scripted_server.reply(200, role("hooked"))
+    seen: List[int] = []
+    with requests.Session() as session:
+        session.hooks["response"].append(lambda response, *args, **kwargs: seen.append(len(response.content)))
+        with Wootiv(api_key=KEY, base_url=scripted_server.url, http_client=session) as client:
+            assert client.roles.retrieve("r1").id == "hooked"
+    assert seen and seen[0] > 0

@@ -17,6 +17,9 @@ The server is `http.server` on 127.0.0.1 with keep-alive. Its routes:
     /garbage          answer with something that is not HTTP
     /badgzip          claim a gzip body that is not gzip
     /status/N         answer with status N
+    /big?size=N[&gzip=1][&chunked=1]  N bytes of body, gzip-encoded and/or
+                      chunked (no Content-Length) if asked
+    /trickle?part=headers|body  the answer one byte every 0.1 s
 
 Proxy requests (absolute-form targets) are routed by their path, so the
 server doubles as a forward proxy that shows what reached it.
@@ -123,6 +126,37 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         elif path.startswith("/status/"):
             status = int(path.rsplit("/", 1)[1])
             self._answer(status, b"" if status == 204 else b'{"error":"as requested"}', {"Content-Type": "application/json"})
+        elif path == "/big":
+            query = parse_qs(target.query)
+            data = b"x" * int(query["size"][0])
+            headers = {"Content-Encoding": "gzip"} if "gzip" in query else {}
+            if "gzip" in query:
+                data = gzip.compress(data)
+            if "chunked" in query:
+                self.send_response(200)
+                for name, value in {**headers, "Transfer-Encoding": "chunked"}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                for start in range(0, len(data), 4096):
+                    piece = data[start : start + 4096]
+                    self.wfile.write(b"%x\r\n%b\r\n" % (len(piece), piece))
+                self.wfile.write(b"0\r\n\r\n")
+            else:
+                self._answer(200, data, headers)
+        elif path == "/trickle":
+            body = b'{"slow": "answer"}'
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+            slow, fast = (head, body) if parse_qs(target.query)["part"][0] == "headers" else (body, head)
+            if slow is body:
+                self.wfile.write(fast)
+            for index in range(len(slow)):
+                self.wfile.write(slow[index : index + 1])
+                self.wfile.flush()
+                if self._stopping.wait(0.1):
+                    return
+            if slow is head:
+                self.wfile.write(fast)
+            self.close_connection = True
         elif path == "/gzip":
             self._answer(200, gzip.compress(b'{"zipped":true}'), {"Content-Encoding": "gzip"})
         else:

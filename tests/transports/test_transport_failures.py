@@ -17,7 +17,7 @@ import pytest
 from wootiv_core.errors import APIConnectionError, APITimeoutError
 from wootiv_core.http import Request, Timeout
 
-LIBRARIES = ("httpx", "requests", "aiohttp", "builtins", "exceptiongroup")
+LIBRARIES = ("httpx", "requests", "urllib3", "aiohttp", "builtins", "exceptiongroup")
 
 
 async def _failure(driver: Any, transport: Any, request: Request) -> APIConnectionError:
@@ -53,9 +53,20 @@ async def test_a_broken_answer(driver: Any, transport: Any, server: Any, route: 
     ["http://127.0.0.1:65536/echo", "http://127.0.0.1:port/echo", "ftp://127.0.0.1/echo", "http:///echo"],
     ids=["port-out-of-range", "port-not-a-number", "bad-scheme", "no-host"],
 )
-async def test_an_invalid_url(driver: Any, transport: Any, url: str) -> None:
-    error = await _failure(driver, transport, Request("GET", url, {}, b"", Timeout(5.0)))
-    _only_connection_error(error)
+async def test_an_invalid_url_is_refused_and_never_retried(driver: Any, transport: Any, url: str) -> None:
+    # A caller's mistake the library found is a ValueError, which the core
+    # never retries. httpx takes port 65536 for a port it cannot connect to:
+    # that is a connection error which certainly sent nothing.
+    secret = "sk-url-test-secret"
+    request = Request("GET", url, {"Authorization": f"Bearer {secret}"}, b"", Timeout(5.0))
+    with pytest.raises((ValueError, APIConnectionError)) as caught:
+        await driver.send(transport, request)
+    error = caught.value
+    if isinstance(error, APIConnectionError):
+        assert url.endswith(":65536/echo") and driver.name.startswith("httpx") and not error.sent
+    else:
+        assert type(error) is ValueError
+    assert secret not in str(error)
 
 
 async def test_an_unreachable_proxy(driver: Any, refused_url: str, server: Any) -> None:
@@ -68,12 +79,13 @@ async def test_an_unreachable_proxy(driver: Any, refused_url: str, server: Any) 
     _only_connection_error(error)
 
 
-async def _timed_out(driver: Any, transport: Any, request: Request, limit: float) -> None:
+async def _timed_out(driver: Any, transport: Any, request: Request, limit: float) -> APIConnectionError:
     started = time.monotonic()
     error = await _failure(driver, transport, request)
     elapsed = time.monotonic() - started
     assert isinstance(error, APITimeoutError), f"expected a timeout, got {error.__cause__!r}"
     assert elapsed < limit + 0.75, f"took {elapsed:.2f}s for a {limit}s limit"
+    return error
 
 
 @pytest.mark.parametrize("route", ["/sleep?seconds=2", "/stall-body?seconds=2"], ids=["before-headers", "mid-body"])
@@ -99,16 +111,17 @@ async def test_a_timeout_waiting_for_the_pool(pooling_driver: Any, server: Any) 
         if driver.is_async:
             holding = asyncio.ensure_future(transport.send(slow))
             await asyncio.sleep(0.2)
-            await _timed_out(driver, transport, waiting, 0.4)
+            error = await _timed_out(driver, transport, waiting, 0.4)
             await holding
         else:
             holder = threading.Thread(target=transport.send, args=(slow,))
             holder.start()
             time.sleep(0.2)
-            await _timed_out(driver, transport, waiting, 0.4)
+            error = await _timed_out(driver, transport, waiting, 0.4)
             holder.join()
     finally:
         await driver.close(transport)
+    assert not error.sent, "nothing can have been sent while waiting for a connection"
 
 
 async def test_cancellation_passes_through_untouched(async_driver: Any, server: Any) -> None:

@@ -2,10 +2,14 @@
 
 They implement `SyncTransport` and `AsyncTransport`, so `Wootiv` and
 `AsyncWootiv` run exactly the code they run over the network (building
-requests, retries, parsing) without the cost of loopback HTTP. Injected
-faults act as they would on a wire: a reset or a cut-short answer is an
-`APIConnectionError`, and latency past the request's read timeout is an
-`APITimeoutError` after waiting that timeout out.
+requests, retries, parsing) without the cost of loopback HTTP. They keep
+the transport contract: the emulator sees the target exactly as the core
+built it; an answer past `request.max_response_size` is an
+`APIResponseTooLargeError`. Injected faults act as they would on a wire,
+after the request was read (so `sent=True`, and a write is not retried): a
+reset or a cut-short answer is an `APIConnectionError`, and latency past
+the request's read limit or its attempt's bound is an `APITimeoutError`
+after waiting that limit out.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import time
 from typing import TYPE_CHECKING, List, Optional, Tuple
 from urllib.parse import urlsplit
 
-from wootiv_core.errors import APIConnectionError, APITimeoutError
+from wootiv_core.errors import APIConnectionError, APIResponseTooLargeError, APITimeoutError
 from wootiv_core.http import Headers, Request, Response
 
 from ._faults import Outcome
@@ -73,8 +77,11 @@ def _dispatch(emulator: EmulatorLike, request: Request) -> Outcome:
 
 
 def _wait(outcome: Outcome, request: Request) -> Tuple[float, bool]:
-    """How long to wait, and whether the read timeout runs out first."""
+    """How long to wait, and whether the read limit or the attempt's bound runs out first."""
     limit: Optional[float] = request.timeout.read
+    bound = request.timeout.attempt
+    if bound is not None and (limit is None or bound < limit):
+        limit = bound
     if limit is not None and outcome.delay > limit:
         return limit, True
     return outcome.delay, False
@@ -87,4 +94,7 @@ def _finish(request: Request, outcome: Outcome, timed_out: bool) -> Response:
         raise APIConnectionError(request, "Connection error: the emulator reset the connection (injected fault).")
     if outcome.action == "truncate":
         raise APIConnectionError(request, "Connection error: the answer ended before its Content-Length (injected fault).")
+    limit = request.max_response_size
+    if limit is not None and len(outcome.body) > limit:
+        raise APIResponseTooLargeError(request, limit)
     return Response(outcome.status, Headers(outcome.headers), outcome.body, request)
