@@ -550,17 +550,27 @@ def used(text: str, names: Iterable[str]) -> List[str]:
     return [name for name in names if re.search(rf"(?<![\w.]){re.escape(name)}\b", text)]
 
 
+RAW_DOC = (
+    "These endpoints, each giving the whole HTTP answer instead of the result: an `APIResponse` "
+    "(an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the plain call gives."
+)
+
+
 def gen_resource_module(spec: Spec, top: str, groups: Dict[str, List[Op]], children: Dict[str, List[str]]) -> str:
     members = sorted((name for name in groups if name == top or name.startswith(top + ".")), key=lambda n: -n.count("."))
     body: List[str] = []
     for name in members:
         body.append(f"\n\nclass {pascal(name)}(Resource[M]):\n")
         body.append(docstring(f"Endpoints under `client.{name}`.", "    "))
+        body.append(f'\n    _path = "{name}"\n')
+        body.append(f"\n    @property\n    def with_raw_response(self) -> {pascal(name)}[Raw[M]]:\n")
+        body.append(docstring(RAW_DOC, "        "))
+        body.append(f"        view: {pascal(name)}[Raw[M]] = self._raw_view()\n        return view\n")
         for child in children.get(name, []):
             body.append("\n    @cached_property\n")
             body.append(f"    def {child.rsplit('.', 1)[1]}(self) -> {pascal(child)}[M]:\n")
             body.append(docstring(f"Endpoints under `client.{child}`.", "        "))
-            body.append(f"        return {pascal(child)}(self._client)\n")
+            body.append(f"        return {pascal(child)}(self._client, self._raw)\n")
         for op in groups[name]:
             body.append("\n" + method_source(spec, op))
     text = "".join(body)
@@ -583,7 +593,7 @@ def gen_resource_module(spec: Spec, top: str, groups: Dict[str, List[Op]], child
     files = used(text, ["FileInput", "to_file", "to_files"])
     if files:
         out.append(f"from .._files import {', '.join(files)}\n")
-    out.append("from .._resource import M, Resource, endpoint\n")
+    out.append("from .._resource import M, Raw, Resource, endpoint\n")
     out.append("from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg\n\n")
     out.append("__all__ = [" + ", ".join(f'"{pascal(name)}"' for name in sorted(members)) + "]\n")
     out.append(text)
@@ -591,19 +601,22 @@ def gen_resource_module(spec: Spec, top: str, groups: Dict[str, List[Op]], child
 
 
 def gen_tree(tops: List[str]) -> str:
-    out = [HEADER, '"""The resource tree shared by `Wootiv` and `AsyncWootiv`.\n\n']
+    out = [HEADER, '"""The resource tree shared by `Wootiv`, `AsyncWootiv` and their `with_raw_response`.\n\n']
     out.append("Each resource module is imported on first use, so `import wootiv` stays fast.\n\"\"\"\n\n")
     out.append("from __future__ import annotations\n\nfrom functools import cached_property\n")
-    out.append("from typing import TYPE_CHECKING, Generic\n\nfrom ._resource import M\n\n")
+    out.append("from typing import TYPE_CHECKING, Any, Generic, Tuple\n\nfrom ._resource import M\n\n")
     out.append("if TYPE_CHECKING:\n")
     for top in tops:
         out.append(f"    from .resources.{top} import {pascal(top)}\n")
     out.append('\n__all__ = ["ResourceTree"]\n\n\nclass ResourceTree(Generic[M]):\n')
     out.append('    """The top-level resources of a client."""\n')
+    out.append("\n    def _resource_args(self) -> Tuple[Any, bool]:\n")
+    out.append('        """What each resource is made with: its client, and whether it is in raw mode."""\n')
+    out.append("        return self, False\n")
     for top in tops:
         out.append(f"\n    @cached_property\n    def {top}(self) -> {pascal(top)}[M]:\n")
         out.append(f'        """Endpoints under `client.{top}`."""\n')
-        out.append(f"        from .resources.{top} import {pascal(top)}\n\n        return {pascal(top)}(self)\n")
+        out.append(f"        from .resources.{top} import {pascal(top)}\n\n        return {pascal(top)}(*self._resource_args())\n")
     return "".join(out)
 
 
@@ -741,7 +754,10 @@ def gen_docs(spec: Spec, ops: List[Op]) -> str:
     out = ["# API reference\n\n", "Generated from the OpenAPI spec by `scripts/generate.py`.\n"]
     out.append("Every method exists on `Wootiv` (returns the result) and `AsyncWootiv` (returns an awaitable;\n")
     out.append("paginated lists return an `AsyncPager` to `await` or `async for` over). Every method also takes\n")
-    out.append("`extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `retry_writes`.\n\n")
+    out.append("`extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `retry_writes`, and has a\n")
+    out.append("raw form, `client.<resource>.with_raw_response.<method>(...)`, giving the whole HTTP answer as an\n")
+    out.append("`APIResponse` whose `parse()` is the result below (README, \"Raw responses\"). An endpoint missing\n")
+    out.append("here can be called with `client.get(path, cast_to=...)` and its siblings (README, \"Custom requests\").\n\n")
     out.append(f"{len(ops)} operations.\n\n| Method | HTTP | Returns |\n|---|---|---|\n")
     for op in ops:
         positional = [a.python for a in op.args if a.python in op.positional]

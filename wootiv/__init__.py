@@ -41,7 +41,9 @@ if TYPE_CHECKING:
 
     from . import types as types
     from ._client import AsyncClient as AsyncClient, AsyncWootiv as AsyncWootiv, Client as Client, Wootiv as Wootiv
+    from ._custom_requests import RequestOptions as RequestOptions
     from ._pages import AsyncPage as AsyncPage, AsyncPager as AsyncPager, PageInfo as PageInfo, SyncPage as SyncPage
+    from ._response import APIResponse as APIResponse, AsyncAPIResponse as AsyncAPIResponse
 
 __all__ = [
     "__version__",
@@ -54,6 +56,9 @@ __all__ = [
     "AsyncPage",
     "AsyncPager",
     "PageInfo",
+    "APIResponse",
+    "AsyncAPIResponse",
+    "RequestOptions",
     "Timeout",
     "PoolLimits",
     "ENVIRONMENTS",
@@ -85,6 +90,9 @@ _WHERE: Dict[str, str] = {
     "AsyncPage": "wootiv._pages",
     "AsyncPager": "wootiv._pages",
     "PageInfo": "wootiv._pages",
+    "APIResponse": "wootiv._response",
+    "AsyncAPIResponse": "wootiv._response",
+    "RequestOptions": "wootiv._custom_requests",
     "Timeout": "wootiv_core.http",
     "PoolLimits": "wootiv_core.pool",
     "ENVIRONMENTS": "wootiv_core.config",

@@ -14,7 +14,7 @@ import os
 import random
 import time
 from types import MappingProxyType
-from typing import Any, Callable, Dict, Generic, Mapping, Optional, TypeVar, Union
+from typing import Any, Callable, Dict, Generic, Mapping, Optional, Tuple, TypeVar, Union
 
 from typing_extensions import Self
 
@@ -24,7 +24,8 @@ from wootiv_core.checks import check_deadline, check_retry_writes
 from wootiv_core.config import DEFAULT_ENVIRONMENT, ENVIRONMENTS, ClientConfig
 from wootiv_core.errors import APIError, WootivError
 from wootiv_core.exchange import Done, Flow, Send, exchange
-from wootiv_core.http import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Headers, Timeout
+from wootiv_core.custom_requests import build_custom_request, custom_method, custom_reader
+from wootiv_core.http import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Headers, Request, Response, Timeout
 from wootiv_core.operation import NOT_GIVEN, Call, NotGiven, PagedCall
 from wootiv_core.paging import PageData
 from wootiv_core.request_builder import WRITE_METHODS, build_request
@@ -33,10 +34,23 @@ from wootiv_core.retries import RetryPolicy
 from wootiv_core.transport import AsyncTransport, SyncTransport
 
 from ._logging import configure_from_env
+from ._custom_requests import (
+    AsyncGet,
+    AsyncRequest,
+    AsyncSend,
+    CustomRequest,
+    RequestOptions,
+    SyncGet,
+    SyncRequest,
+    SyncSend,
+    merged_options,
+)
 from ._pages import AsyncPage, AsyncPager, SyncPage
-from ._resource import Async, Resource, Sync
+from ._response import APIResponse, AsyncAPIResponse
+from ._resource import Async, Raw, Resource, Sync
 from ._transports import LimitsOption, ProxiesOption, async_transport, pool_limits, sync_transport
 from ._tree import ResourceTree
+from ._types import DeadlineArg, Headers as HeadersArg, Query, RetryWritesArg
 from ._version import __version__
 
 __all__ = ["Wootiv", "AsyncWootiv", "Client", "AsyncClient"]
@@ -135,6 +149,11 @@ class _ClientBase(ResourceTree[M], Generic[M]):
     _closed: bool
 
     _make_transport: Callable[..., Any]
+    #: Whether calls give awaitables; the answer and page classes of raw calls.
+    _asynchronous: bool
+    _raw_response_class: Any
+    _page_class: Any
+    _drive: Callable[[Flow[Any]], Any]
 
     def __init__(
         self,
@@ -285,16 +304,23 @@ class _ClientBase(ResourceTree[M], Generic[M]):
         self._connections.closed = True
         return True
 
-    def _flow(self, call: Call[T]) -> Flow[T]:
+    def _flow(self, call: Call[Any], read: Optional[Callable[[Response], Any]] = None) -> Flow[Any]:
+        """The flow of `call`, ending with `read(response)` (by default, the operation's result)."""
         # Only writes carry a nonce (their Idempotency-Key and multipart
         # boundary). It has to be unique, not secret: a fast PRNG draw will do.
         nonce = f"{random.getrandbits(128):032x}" if call.op.method in WRITE_METHODS else None
         request = build_request(self._config, call, nonce)
-        read = result_reader(call.op, self._config.strict)
-        config = self._config
         options = call.options
-        seconds = config.deadline if options.deadline is NOT_GIVEN else check_deadline(options.deadline)
-        retry_writes = config.retry_writes if options.retry_writes is NOT_GIVEN else check_retry_writes(options.retry_writes)
+        read = read or result_reader(call.op, self._config.strict)
+        return self._exchange(request, read, options.deadline, options.retry_writes)
+
+    def _exchange(
+        self, request: Request, read: Callable[[Response], Any], call_deadline: Any, call_retry_writes: Any
+    ) -> Flow[Any]:
+        """The core's exchange of `request`, with this call's deadline and retry_writes or the client's."""
+        config = self._config
+        seconds = config.deadline if call_deadline is NOT_GIVEN else check_deadline(call_deadline)
+        retry_writes = config.retry_writes if call_retry_writes is NOT_GIVEN else check_retry_writes(call_retry_writes)
         deadline = None if seconds is None else time.monotonic() + seconds
         return exchange(
             request,
@@ -306,6 +332,76 @@ class _ClientBase(ResourceTree[M], Generic[M]):
             deadline=deadline,
             retry_writes=retry_writes,
         )
+
+    # The runners the resources' methods call. `_drive` is each client's own
+    # loop: these give its result, or on `AsyncWootiv` the awaitable of it.
+
+    def _run(self, call: Call[Any]) -> Any:
+        return self._drive(self._flow(call))
+
+    def _run_raw(self, call: Call[Any]) -> Any:
+        read = result_reader(call.op, self._config.strict)
+        answer = self._raw_response_class
+        return self._drive(self._flow(call, lambda response: answer(response, read)))
+
+    def _paginate_raw(self, call: PagedCall[Any]) -> Any:
+        read = result_reader(call.op, self._config.strict)
+        answer, page = self._raw_response_class, self._page_class
+
+        def parse(response: Response) -> Any:
+            return page(self, call, read(response))
+
+        return self._drive(self._flow(call, lambda response: answer(response, parse)))
+
+    def _custom(
+        self,
+        method: str,
+        path: str,
+        *,
+        cast_to: Any,
+        body: object = None,
+        options: Optional[RequestOptions] = None,
+        query: Optional[Query] = None,
+        extra_headers: Optional[HeadersArg] = None,
+        timeout: TimeoutOption = NOT_GIVEN,
+        deadline: DeadlineArg = NOT_GIVEN,
+        retry_writes: RetryWritesArg = NOT_GIVEN,
+    ) -> Any:
+        """A call of an endpoint the SDK does not declare (what `get`, `post`, ..., `request` do)."""
+        read = self._custom_reader(cast_to)
+        params, headers, per_call_timeout = merged_options(options, query, extra_headers, timeout)
+        verb = custom_method(method)
+        nonce = f"{random.getrandbits(128):032x}" if verb in WRITE_METHODS else None
+        request = build_custom_request(
+            self._config, verb, path, body=body, query=params, headers=headers, timeout=per_call_timeout, nonce=nonce
+        )
+        return self._drive(self._exchange(request, read, deadline, retry_writes))
+
+    def _custom_reader(self, cast_to: Any) -> Callable[[Response], Any]:
+        answer = self._raw_response_class
+        if cast_to is answer:
+            return lambda response: answer(response, custom_reader(object, False))
+        if cast_to in (APIResponse, AsyncAPIResponse):
+            raise TypeError(f"on {type(self).__name__}, use cast_to={answer.__name__} for the whole answer")
+        return custom_reader(cast_to, self._config.strict)
+
+    # Calls of endpoints the SDK does not declare yet (see `wootiv._custom_requests`).
+    get = CustomRequest[SyncGet, AsyncGet]("GET", SyncGet, AsyncGet, "A GET of `path`, below `base_url`.")
+    post = CustomRequest[SyncSend, AsyncSend]("POST", SyncSend, AsyncSend, "A POST of `body` (JSON) to `path`.")
+    put = CustomRequest[SyncSend, AsyncSend]("PUT", SyncSend, AsyncSend, "A PUT of `body` (JSON) to `path`.")
+    patch = CustomRequest[SyncSend, AsyncSend]("PATCH", SyncSend, AsyncSend, "A PATCH of `body` (JSON) to `path`.")
+    delete = CustomRequest[SyncSend, AsyncSend]("DELETE", SyncSend, AsyncSend, "A DELETE of `path`.")
+    request = CustomRequest[SyncRequest, AsyncRequest](
+        None, SyncRequest, AsyncRequest, "A call of `method` (GET, POST, ...) on `path`."
+    )
+
+    @property
+    def with_raw_response(self) -> ResourceTree[Raw[M]]:
+        """Every resource of this client in raw mode: `client.with_raw_response.roles.retrieve(...)`
+        gives the `APIResponse` (`AsyncAPIResponse` on `AsyncWootiv`), like
+        `client.roles.with_raw_response.retrieve(...)`.
+        """
+        return _RawResources(self)
 
     @property
     def api_key(self) -> str:
@@ -350,6 +446,23 @@ class _ClientBase(ResourceTree[M], Generic[M]):
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
 
 
+class _RawResources(ResourceTree[Any]):
+    """The resource tree of a client in raw mode (what `client.with_raw_response` gives).
+
+    Made anew on each access rather than kept on the client, so that a
+    `copy()` of the client never calls through the original.
+    """
+
+    def __init__(self, client: _ClientBase[Any]) -> None:
+        self._owner = client
+
+    def _resource_args(self) -> Tuple[Any, bool]:
+        return self._owner, True
+
+    def __repr__(self) -> str:
+        return f"<raw responses of {self._owner!r}>"
+
+
 class Wootiv(_ClientBase[Sync]):
     """The Wootiv API client; every call blocks until its result is ready.
 
@@ -360,9 +473,11 @@ class Wootiv(_ClientBase[Sync]):
 
     _make_transport = staticmethod(sync_transport)
     _transport: SyncTransport
+    _asynchronous = False
+    _raw_response_class = APIResponse
+    _page_class = SyncPage
 
-    def _run(self, call: Call[T]) -> T:
-        flow = self._flow(call)
+    def _drive(self, flow: Flow[T]) -> T:
         step = next(flow)
         while not isinstance(step, Done):
             if isinstance(step, Send):
@@ -402,9 +517,11 @@ class AsyncWootiv(_ClientBase[Async]):
 
     _make_transport = staticmethod(async_transport)
     _transport: AsyncTransport
+    _asynchronous = True
+    _raw_response_class = AsyncAPIResponse
+    _page_class = AsyncPage
 
-    async def _run(self, call: Call[T]) -> T:
-        flow = self._flow(call)
+    async def _drive(self, flow: Flow[T]) -> T:
         step = next(flow)
         while not isinstance(step, Done):
             if isinstance(step, Send):
