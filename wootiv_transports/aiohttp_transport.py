@@ -180,6 +180,7 @@ class AiohttpTransport:
         return self._session
 
     async def send(self, request: Request) -> Response:
+        """Send `request` through the aiohttp session and return the whole answer, within its time and size limits."""
         session = self._session
         if session is None or session.closed:
             session = self._open()

@@ -254,6 +254,7 @@ class HttpxTransport:
         return self._client
 
     def send(self, request: Request) -> Response:
+        """Send `request` through the httpx client and return the whole answer (see the transport contract in `wootiv_core.transport`)."""
         client = self._client
         if client.is_closed:
             self._raise_closed()
@@ -373,6 +374,7 @@ class AsyncHttpxTransport:
         return self._client
 
     async def send(self, request: Request) -> Response:
+        """Send `request` through the httpx async client and return the whole answer (see the transport contract in `wootiv_core.transport`)."""
         client = self._client
         if not self._attached or client.is_closed:
             client = self._attach()
