@@ -78,7 +78,9 @@ def resource_pages() -> List[ResourcePage]:
 
 def endpoints(cls: Type[Any]) -> List[str]:
     """The endpoint methods declared on a resource class, in declaration order."""
-    return [name for name, value in vars(cls).items() if not name.startswith("_") and not isinstance(value, cached_property)]
+    from wootiv._resource import Endpoint, PagedEndpoint
+
+    return [name for name, value in vars(cls).items() if isinstance(value, (Endpoint, PagedEndpoint))]
 
 
 def _type_text(annotation: Any) -> str:
@@ -109,7 +111,9 @@ def resource_markdown(page: ResourcePage) -> str:
         f"# client.{page.name}",
         "",
         f"The same methods exist on `Wootiv().{page.name}` and `AsyncWootiv().{page.name}`;",
-        "each also takes `extra_headers`, `extra_query`, `extra_body` and `timeout`.",
+        "each also takes `extra_headers`, `extra_query`, `extra_body` and `timeout`, and has a raw form",
+        f"(`client.{page.name}.with_raw_response.<method>()`) giving the whole answer as an",
+        "[`APIResponse`][wootiv.APIResponse] whose `parse()` is what the table says.",
         "",
         "| method | on `Wootiv` | on `AsyncWootiv` |",
         "|---|---|---|",

@@ -9,6 +9,9 @@ writes, from it alone:
 * `wootiv/resources/*.py`          the resource classes, one declaration per method
 * `wootiv/_tree.py`                the client's resource tree
 * `wootiv/types/__init__.py`       the public type names
+* `wootiv/types/_method_params.py` each method's keyword arguments as a `TypedDict`
+* `wootiv/types/**`                the earlier SDK's import paths (`space.TokenCreateParams`,
+                                   `role_list_params`, `shared_params`, ...)
 * `docs/api.md`                    every operation with its signature
 
 Run it after changing the spec or this script; `--check` (used by `make
@@ -47,6 +50,20 @@ def snake(name: str) -> str:
 
 def pascal(dotted: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[._]", dotted) if part)
+
+
+#: Words the earlier (Stainless-generated) SDK spelled in capitals inside type names.
+ACRONYMS = {"url": "URL"}
+
+
+def stainless_pascal(snake_name: str) -> str:
+    """`create_signed_put_url` -> `CreateSignedPutURL`, as the earlier SDK named types."""
+    return "".join(ACRONYMS.get(part, part[:1].upper() + part[1:]) for part in snake_name.split("_") if part)
+
+
+def singular(resource: str) -> str:
+    """The earlier SDK's singular of a resource name: `roles` -> `role`, `aws` -> `aw`."""
+    return resource[:-1] if resource.endswith("s") and not resource.endswith("ss") else resource
 
 
 def python_name(wire: str, prop: Json) -> str:
@@ -369,6 +386,20 @@ class Op:
         self.args = [args[name] for name in order]
         response = spec.response_schema(raw)
         self.result = self._result(spec, response)
+        self.params_args = [a for a in self.args if a.python not in self.positional]
+        self.has_params = any(a.where not in ("path", "unused") for a in self.args)
+        # The earlier SDK's name: `space.members.list` -> `wootiv.types.space.MemberListParams`,
+        # in module `wootiv/types/space/member_list_params.py`.
+        parts = self.resource.split(".")
+        self.params_package = tuple(parts[:-1])
+        self.params_module = f"{singular(parts[-1])}_{self.method_name}_params"
+        self.params_name = stainless_pascal(self.params_module)
+        # Unique across packages (two `ActionCreateParams` exist): the path's packages in front.
+        self.params_class = "".join(stainless_pascal(part) for part in parts[:-1]) + self.params_name
+        recorded = body.get("x-sdk-type") if body is not None else None
+        ours = ".".join(("wootiv", "types") + self.params_package + (self.params_name,))
+        if recorded is not None and recorded != ours:
+            raise SystemExit(f"{self.id}: the spec records its params as {recorded}, the naming rule gives {ours}")
 
     def _result(self, spec: Spec, response: Optional[Json]) -> str:
         if response is None:
@@ -519,17 +550,27 @@ def used(text: str, names: Iterable[str]) -> List[str]:
     return [name for name in names if re.search(rf"(?<![\w.]){re.escape(name)}\b", text)]
 
 
+RAW_DOC = (
+    "These endpoints, each giving the whole HTTP answer instead of the result: an `APIResponse` "
+    "(an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the plain call gives."
+)
+
+
 def gen_resource_module(spec: Spec, top: str, groups: Dict[str, List[Op]], children: Dict[str, List[str]]) -> str:
     members = sorted((name for name in groups if name == top or name.startswith(top + ".")), key=lambda n: -n.count("."))
     body: List[str] = []
     for name in members:
         body.append(f"\n\nclass {pascal(name)}(Resource[M]):\n")
         body.append(docstring(f"Endpoints under `client.{name}`.", "    "))
+        body.append(f'\n    _path = "{name}"\n')
+        body.append(f"\n    @property\n    def with_raw_response(self) -> {pascal(name)}[Raw[M]]:\n")
+        body.append(docstring(RAW_DOC, "        "))
+        body.append(f"        view: {pascal(name)}[Raw[M]] = self._raw_view()\n        return view\n")
         for child in children.get(name, []):
             body.append("\n    @cached_property\n")
             body.append(f"    def {child.rsplit('.', 1)[1]}(self) -> {pascal(child)}[M]:\n")
             body.append(docstring(f"Endpoints under `client.{child}`.", "        "))
-            body.append(f"        return {pascal(child)}(self._client)\n")
+            body.append(f"        return {pascal(child)}(self._client, self._raw)\n")
         for op in groups[name]:
             body.append("\n" + method_source(spec, op))
     text = "".join(body)
@@ -552,7 +593,7 @@ def gen_resource_module(spec: Spec, top: str, groups: Dict[str, List[Op]], child
     files = used(text, ["FileInput", "to_file", "to_files"])
     if files:
         out.append(f"from .._files import {', '.join(files)}\n")
-    out.append("from .._resource import M, Resource, endpoint\n")
+    out.append("from .._resource import M, Raw, Resource, endpoint\n")
     out.append("from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg\n\n")
     out.append("__all__ = [" + ", ".join(f'"{pascal(name)}"' for name in sorted(members)) + "]\n")
     out.append(text)
@@ -560,69 +601,163 @@ def gen_resource_module(spec: Spec, top: str, groups: Dict[str, List[Op]], child
 
 
 def gen_tree(tops: List[str]) -> str:
-    out = [HEADER, '"""The resource tree shared by `Wootiv` and `AsyncWootiv`.\n\n']
+    out = [HEADER, '"""The resource tree shared by `Wootiv`, `AsyncWootiv` and their `with_raw_response`.\n\n']
     out.append("Each resource module is imported on first use, so `import wootiv` stays fast.\n\"\"\"\n\n")
     out.append("from __future__ import annotations\n\nfrom functools import cached_property\n")
-    out.append("from typing import TYPE_CHECKING, Generic\n\nfrom ._resource import M\n\n")
+    out.append("from typing import TYPE_CHECKING, Any, Generic, Tuple\n\nfrom ._resource import M\n\n")
     out.append("if TYPE_CHECKING:\n")
     for top in tops:
         out.append(f"    from .resources.{top} import {pascal(top)}\n")
     out.append('\n__all__ = ["ResourceTree"]\n\n\nclass ResourceTree(Generic[M]):\n')
     out.append('    """The top-level resources of a client."""\n')
+    out.append("\n    def _resource_args(self) -> Tuple[Any, bool]:\n")
+    out.append('        """What each resource is made with: its client, and whether it is in raw mode."""\n')
+    out.append("        return self, False\n")
     for top in tops:
         out.append(f"\n    @cached_property\n    def {top}(self) -> {pascal(top)}[M]:\n")
         out.append(f'        """Endpoints under `client.{top}`."""\n')
-        out.append(f"        from .resources.{top} import {pascal(top)}\n\n        return {pascal(top)}(self)\n")
+        out.append(f"        from .resources.{top} import {pascal(top)}\n\n        return {pascal(top)}(*self._resource_args())\n")
     return "".join(out)
 
 
-def gen_types(spec: Spec) -> str:
-    out = [HEADER, '"""Public type names: response models and request shapes."""\n\n']
+def gen_types(spec: Spec, ops: List[Op]) -> str:
+    out = [HEADER, '"""Public type names: response models, request shapes, and each method\'s `*Params`.\n\n']
+    out.append("The earlier SDK's deeper import paths (`wootiv.types.space.TokenCreateParams`,\n")
+    out.append("`wootiv.types.shared_params.AuditDto`, ...) are the subpackages.\n\"\"\"\n\n")
     models = list(spec.response_models)
     params = [f"{name}Param" for name in spec.request_shapes]
+    method_params = [op.params_class for op in ops if op.has_params]
     out.append("from wootiv_core.api.models import (\n" + "".join(f"    {n},\n" for n in models) + ")\n")
     out.append("from wootiv_core.api.params import (\n" + "".join(f"    {n},\n" for n in params) + ")\n")
     out.append("from wootiv_core.model import Model\n\n")
-    names = ["Model"] + models + params
+    out.append("from ._method_params import (\n" + "".join(f"    {n},\n" for n in method_params) + ")\n\n")
+    names = ["Model"] + models + params + method_params
     out.append("__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]\n")
     return "".join(out)
 
 
-def gen_type_paths(spec: Spec) -> Dict[Path, str]:
+def gen_type_paths(spec: Spec, ops: List[Op]) -> Dict[Path, str]:
     """Modules that keep the earlier SDK's import paths working.
 
-    The earlier SDK had response types in submodules (`wootiv.types.shared.AuditDto`,
-    `wootiv.types.mailbox.stream.registry.PaginatedStreamRegistry`); the spec
-    records each path as `x-sdk-type`. Each becomes a small package re-exporting
-    the model under its old name.
+    The earlier SDK had types in submodules (`wootiv.types.shared.AuditDto`,
+    `wootiv.types.space.TokenCreateParams`,
+    `wootiv.types.role_bulk_create_params.Bulk`). Each such path becomes a
+    small module re-exporting our type under its old name: a package where
+    the earlier SDK had one or where a deeper path passes through, a plain
+    module for its `*_params` files.
     """
-    packages: Dict[Tuple[str, ...], Dict[str, str]] = {}
-    for name in spec.response_models:
-        paths = spec.schemas[name].get("x-sdk-type")
-        for path in [paths] if isinstance(paths, str) else paths or []:
-            parts = path.split(".")
-            if parts[:2] != ["wootiv", "types"] or len(parts) < 4:
-                continue
-            for depth in range(3, len(parts)):
-                packages.setdefault(tuple(parts[2:depth]), {})
-            packages[tuple(parts[2:-1])][parts[-1]] = name
+    paths = earlier_paths(spec, ops)
+    # Every path with a name below it, and every package a deeper path passes through.
+    packages = {package[:depth] for package in paths if package for depth in range(1, len(package) + 1)}
     files: Dict[Path, str] = {}
-    for package, names in sorted(packages.items()):
+    for package in sorted(packages):
+        names = paths.get(package, {})
         dotted = ".".join(("wootiv", "types") + package)
         out = [HEADER, f'"""Earlier-SDK import path `{dotted}`: re-exports of `wootiv.types`."""\n']
-        if names:
-            out.append("\nfrom wootiv_core.api.models import (\n")
-            out.extend(f"    {ours} as {old},\n" if ours != old else f"    {ours} as {ours},\n" for old, ours in sorted(names.items()))
-            out.append(")\n\n__all__ = [" + ", ".join(f'"{old}"' for old in sorted(names)) + "]\n")
-        files[ROOT.joinpath("wootiv", "types", *package, "__init__.py")] = "".join(out)
+        by_module: Dict[str, List[Tuple[str, str]]] = {}
+        for old, where in sorted(names.items()):
+            module, ours = where.split(":")
+            by_module.setdefault(module, []).append((ours, old))
+        for module, pairs in sorted(by_module.items()):
+            source = "wootiv.types._method_params" if module == "._method_params" else module
+            out.append(f"\nfrom {source} import (\n")
+            out.extend(f"    {ours} as {old},\n" for ours, old in pairs)
+            out.append(")\n")
+        listed = ", ".join(f'"{old}"' for old in sorted(names))
+        if names and len(listed) <= 88:
+            out.append(f"\n__all__ = [{listed}]\n")
+        elif names:
+            out.append("\n__all__ = [\n" + "".join(f'    "{old}",\n' for old in sorted(names)) + "]\n")
+        passed_through = any(len(other) > len(package) and other[: len(package)] == package for other in paths)
+        if passed_through or not package[-1].endswith("_params"):
+            target = ROOT.joinpath("wootiv", "types", *package, "__init__.py")
+        else:
+            target = ROOT.joinpath("wootiv", "types", *package[:-1], package[-1] + ".py")
+        files[target] = "".join(out)
     return files
+
+
+def gen_method_params(spec: Spec, ops: List[Op]) -> str:
+    """Every method's keyword arguments as a `TypedDict`: the earlier SDK's `*Params`.
+
+    One per method that takes query or body arguments; keyword path
+    parameters are part of it, the positional ones are not (as before).
+    """
+    body: List[str] = []
+    names: List[str] = []
+    taken = set(spec.response_models) | {f"{name}Param" for name in spec.request_shapes}
+    for op in ops:
+        if not op.has_params:
+            continue
+        if op.params_class in taken:
+            raise SystemExit(f"{op.id}: its params class {op.params_class} has a name already taken")
+        taken.add(op.params_class)
+        names.append(op.params_class)
+        body.append(f"\n\nclass {op.params_class}(TypedDict, total=False):\n")
+        call = f"client.{op.resource}.{op.method_name}"
+        body.append(docstring(f"The keyword arguments of `{call}()`, to pass as `{call}(..., **params)`.", "    "))
+        for arg in op.params_args:
+            fixed = arg.where in ("path", "unused")
+            annotation = "str" if fixed else param_type(spec, arg.schema)
+            wrap = "Required" if arg.required or fixed else "NotRequired"
+            body.append(f"\n    {arg.python}: {wrap}[{annotation}]\n")
+            if arg.description:
+                body.append(docstring(arg.description, "    "))
+    text = "".join(body)
+    out = [HEADER, '"""Each method\'s keyword arguments as a `TypedDict` (the earlier SDK\'s `*Params`).\n\n']
+    out.append("Build one to pass as `**params`; type checkers check its keys and values.\n\"\"\"\n\n")
+    if used(text, ["datetime"]):
+        out.append("import datetime\n")
+    out.append(f"from typing import {', '.join(used(text, ['Literal', 'Mapping', 'Optional', 'Sequence', 'Union']))}\n\n")
+    out.append(f"from typing_extensions import {', '.join(used(text, ['NotRequired', 'Required', 'TypedDict']))}\n\n")
+    shapes = used(text, [f"{name}Param" for name in spec.request_shapes])
+    if shapes:
+        out.append("from wootiv_core.api.params import (\n" + "".join(f"    {n},\n" for n in shapes) + ")\n\n")
+    if used(text, ["FileInput"]):
+        out.append("from .._files import FileInput\n\n")
+    out.append("__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]\n")
+    out.append(text)
+    return "".join(out)
+
+
+def earlier_paths(spec: Spec, ops: List[Op]) -> Dict[Tuple[str, ...], Dict[str, str]]:
+    """Every earlier-SDK type path below `wootiv.types`, as {module path: {old name: (module, our name)}}.
+
+    Response models and request shapes come from the spec's `x-sdk-type`;
+    method params from the naming rule (checked against `x-sdk-type` where
+    the spec records it). A request shape under `shared` is the earlier
+    `shared_params` one.
+    """
+    paths: Dict[Tuple[str, ...], Dict[str, str]] = {}
+    models, shapes = set(spec.response_models), set(spec.request_shapes)
+    for name, schema in spec.schemas.items():
+        recorded = schema.get("x-sdk-type")
+        for path in [recorded] if isinstance(recorded, str) else recorded or []:
+            parts = path.split(".")[2:]
+            if name in models:
+                paths.setdefault(tuple(parts[:-1]), {})[parts[-1]] = f"wootiv_core.api.models:{name}"
+            if name in shapes:
+                if parts[0] == "shared":
+                    parts[0] = "shared_params"
+                elif name in models:
+                    continue  # the response model's path; its request form has none
+                paths.setdefault(tuple(parts[:-1]), {})[parts[-1]] = f"wootiv_core.api.params:{name}Param"
+    for op in ops:
+        if op.has_params:
+            ours = f"._method_params:{op.params_class}"
+            paths.setdefault(op.params_package, {})[op.params_name] = ours
+            paths.setdefault(op.params_package + (op.params_module,), {})[op.params_name] = ours
+    return paths
 
 
 def gen_docs(spec: Spec, ops: List[Op]) -> str:
     out = ["# API reference\n\n", "Generated from the OpenAPI spec by `scripts/generate.py`.\n"]
     out.append("Every method exists on `Wootiv` (returns the result) and `AsyncWootiv` (returns an awaitable;\n")
     out.append("paginated lists return an `AsyncPager` to `await` or `async for` over). Every method also takes\n")
-    out.append("`extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `retry_writes`.\n\n")
+    out.append("`extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `retry_writes`, and has a\n")
+    out.append("raw form, `client.<resource>.with_raw_response.<method>(...)`, giving the whole HTTP answer as an\n")
+    out.append("`APIResponse` whose `parse()` is the result below (README, \"Raw responses\"). An endpoint missing\n")
+    out.append("here can be called with `client.get(path, cast_to=...)` and its siblings (README, \"Custom requests\").\n\n")
     out.append(f"{len(ops)} operations.\n\n| Method | HTTP | Returns |\n|---|---|---|\n")
     for op in ops:
         positional = [a.python for a in op.args if a.python in op.positional]
@@ -659,13 +794,14 @@ def generate() -> Dict[Path, str]:
         ROOT / "wootiv_core" / "api" / "params.py": gen_params(spec),
         ROOT / "wootiv_core" / "api" / "operations.py": gen_operations(spec, ops),
         ROOT / "wootiv" / "_tree.py": gen_tree(tops),
-        ROOT / "wootiv" / "types" / "__init__.py": gen_types(spec),
+        ROOT / "wootiv" / "types" / "__init__.py": gen_types(spec, ops),
+        ROOT / "wootiv" / "types" / "_method_params.py": gen_method_params(spec, ops),
         ROOT / "docs" / "api.md": gen_docs(spec, ops),
         ROOT / "wootiv" / "resources" / "__init__.py": HEADER + '"""Resource classes, one module per top-level resource."""\n',
     }
     for top in tops:
         files[ROOT / "wootiv" / "resources" / f"{top}.py"] = gen_resource_module(spec, top, groups, children)
-    files.update(gen_type_paths(spec))
+    files.update(gen_type_paths(spec, ops))
     return files
 
 

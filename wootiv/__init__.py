@@ -35,23 +35,32 @@ if TYPE_CHECKING:
         WootivError as WootivError,
     )
     from wootiv_core.http import Timeout as Timeout
+    from wootiv_core.pool import PoolLimits as PoolLimits
     from wootiv_core.config import ENVIRONMENTS as ENVIRONMENTS
     from wootiv_core.operation import NOT_GIVEN as NOT_GIVEN, NotGiven as NotGiven
 
     from . import types as types
-    from ._client import AsyncWootiv as AsyncWootiv, Wootiv as Wootiv
+    from ._client import AsyncClient as AsyncClient, AsyncWootiv as AsyncWootiv, Client as Client, Wootiv as Wootiv
+    from ._custom_requests import RequestOptions as RequestOptions
     from ._pages import AsyncPage as AsyncPage, AsyncPager as AsyncPager, PageInfo as PageInfo, SyncPage as SyncPage
+    from ._response import APIResponse as APIResponse, AsyncAPIResponse as AsyncAPIResponse
 
 __all__ = [
     "__version__",
     "types",
     "Wootiv",
     "AsyncWootiv",
+    "Client",
+    "AsyncClient",
     "SyncPage",
     "AsyncPage",
     "AsyncPager",
     "PageInfo",
+    "APIResponse",
+    "AsyncAPIResponse",
+    "RequestOptions",
     "Timeout",
+    "PoolLimits",
     "ENVIRONMENTS",
     "NOT_GIVEN",
     "NotGiven",
@@ -75,11 +84,17 @@ __all__ = [
 _WHERE: Dict[str, str] = {
     "Wootiv": "wootiv._client",
     "AsyncWootiv": "wootiv._client",
+    "Client": "wootiv._client",
+    "AsyncClient": "wootiv._client",
     "SyncPage": "wootiv._pages",
     "AsyncPage": "wootiv._pages",
     "AsyncPager": "wootiv._pages",
     "PageInfo": "wootiv._pages",
+    "APIResponse": "wootiv._response",
+    "AsyncAPIResponse": "wootiv._response",
+    "RequestOptions": "wootiv._custom_requests",
     "Timeout": "wootiv_core.http",
+    "PoolLimits": "wootiv_core.pool",
     "ENVIRONMENTS": "wootiv_core.config",
     "NOT_GIVEN": "wootiv_core.operation",
     "NotGiven": "wootiv_core.operation",

@@ -3,14 +3,21 @@
 The core decides whether a next page exists and which call fetches it
 (`wootiv_core.paging.next_call`); these classes only follow that answer,
 blocking (`SyncPage`) or awaiting (`AsyncPage`).
+
+A page also reads like the list envelope the earlier SDK returned
+(`{count, data, page, pageCount, total}`): the same attributes, and
+`to_dict()` / `to_json()` of the envelope, so code written against it keeps
+working while iterating the page walks every page.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, AsyncIterator, Generator, Generic, Iterator, List, Optional, TypeVar
+import json
+from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Generator, Generic, Iterator, List, NoReturn, Optional, TypeVar
 
 import attrs
 
+from wootiv_core.model import plain
 from wootiv_core.operation import PagedCall
 from wootiv_core.paging import PageData, next_call
 
@@ -22,6 +29,10 @@ __all__ = ["PageInfo", "SyncPage", "AsyncPage", "AsyncPager"]
 T = TypeVar("T")
 
 _NO_NEXT = "There is no next page; check has_next_page() before calling get_next_page()."
+#: What an `AsyncPage` has and an `AsyncPager` (nothing fetched yet) cannot.
+_ENVELOPE_NAMES = frozenset(
+    {"data", "count", "total", "page", "page_count", "to_dict", "to_json", "has_next_page", "get_next_page", "next_page_info", "iter_pages"}
+)
 
 
 @attrs.frozen
@@ -54,8 +65,39 @@ class _PageBase(Generic[T]):
 
     @property
     def total(self) -> Optional[int]:
-        """The server's `total` field, if any."""
+        """The envelope's `total` field, if any.
+
+        The API's description calls it the records on this page, while
+        nestjsx/crud servers send the count of all records here; read it as
+        your server fills it.
+        """
         return self._data.total
+
+    @property
+    def count(self) -> Optional[int]:
+        """The envelope's `count` field, if any (the counterpart of `total`; see there)."""
+        return self._data.count
+
+    def to_dict(self, *, use_api_names: bool = True) -> Dict[str, Any]:
+        """This page's envelope as a JSON-compatible dict, items included (as `Model.to_dict`).
+
+        Wire names by default (`pageCount`), Python names if asked
+        (`page_count`). Fields the server did not send are left out, so a
+        list answered as a bare array gives only `data`.
+        """
+        numbers = {
+            "count": self.count,
+            "page": self.page,
+            ("pageCount" if use_api_names else "page_count"): self.page_count,
+            "total": self.total,
+        }
+        envelope: Dict[str, Any] = {"data": plain(self.data, use_api_names)}
+        envelope.update((key, value) for key, value in numbers.items() if value is not None)
+        return envelope
+
+    def to_json(self, *, indent: Optional[int] = 2, use_api_names: bool = True) -> str:
+        """This page's envelope as JSON text (see `to_dict`)."""
+        return json.dumps(self.to_dict(use_api_names=use_api_names), indent=indent)
 
     def has_next_page(self) -> bool:
         """Whether another page follows this one."""
@@ -132,6 +174,18 @@ class AsyncPager(Generic[T]):
     def __init__(self, client: "AsyncWootiv", call: PagedCall[T]) -> None:
         self._client = client
         self._call = call
+
+    if not TYPE_CHECKING:  # type checkers keep reporting unknown names as errors
+
+        def __getattr__(self, name: str) -> NoReturn:
+            # Only reached for names it lacks: say how to reach a page's, which
+            # code written for the earlier SDK's envelope reads.
+            if name in _ENVELOPE_NAMES:
+                raise AttributeError(
+                    f"nothing has been fetched yet: await the list call for its first page, "
+                    f"(await client.<resource>.list(...)).{name}"
+                )
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
         return self._client._fetch_page(self._call).__await__()  # pyright: ignore[reportPrivateUsage]

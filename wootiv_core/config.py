@@ -13,11 +13,11 @@ from .retries import RetryPolicy
 
 __all__ = ["ClientConfig", "check_header", "ENVIRONMENTS", "DEFAULT_ENVIRONMENT"]
 
-#: The API's named environments, from the spec's `x-environments`.
 ENVIRONMENTS: Mapping[str, str] = {
     "production": "http://localhost:3001",
     "environment_1": "https://dev.wootiv.com",
 }
+"""The API's named environments and their base URLs, from the spec's `x-environments`: pass a name as `environment=`."""
 DEFAULT_ENVIRONMENT = "production"
 
 

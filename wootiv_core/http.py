@@ -11,9 +11,12 @@ aiohttp at 32 concurrent calls (see docs/performance.md).
 
 from __future__ import annotations
 
+import codecs
 from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Tuple, Union, cast
 
 import attrs
+
+from .json_decoding import loads
 
 __all__ = [
     "Headers",
@@ -217,11 +220,52 @@ class Response:
 
     @property
     def is_success(self) -> bool:
+        """Whether the status is 2xx."""
         return 200 <= self.status_code < 300
 
+    @property
+    def url(self) -> str:
+        """The URL the request was sent to (an error's answer says where it came from)."""
+        return self.request.url
+
+    @property
+    def method(self) -> str:
+        """The method of the request this answers."""
+        return self.request.method
+
+    @property
+    def text(self) -> str:
+        """The body as text, decoded like httpx does.
+
+        The `charset` of the Content-Type header is used when it names a codec
+        Python knows, UTF-8 otherwise; bytes that do not decode are replaced
+        rather than raised, because this is for reading an answer, not
+        validating it.
+        """
+        return self.content.decode(_charset(self.header("content-type")), errors="replace")
+
+    def json(self) -> Any:
+        """The body decoded as JSON; `ValueError` if it is not JSON."""
+        return loads(self.content)
+
     def header(self, name: str) -> Optional[str]:
+        """The value of header `name`, or `None` (`headers` is case-insensitive)."""
         value: Any = self.headers.get(name)
         return value if value is None else str(value)
 
     def __repr__(self) -> str:
         return f"<Response {self.status_code} for {self.request.method} {self.request.url}>"
+
+
+def _charset(content_type: Optional[str]) -> str:
+    """The codec named by a Content-Type's `charset` parameter, else UTF-8."""
+    if content_type:
+        for parameter in content_type.split(";")[1:]:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "charset":
+                charset = value.strip().strip('"')
+                try:
+                    return codecs.lookup(charset).name
+                except LookupError:
+                    break
+    return "utf-8"

@@ -131,6 +131,26 @@ class Model:
         """The model as JSON text (see `to_dict`)."""
         return json.dumps(self.to_dict(use_api_names=use_api_names), indent=indent)
 
+    def model_dump(self, *, by_alias: bool = False, exclude_unset: bool = True) -> Dict[str, Any]:
+        """`to_dict` under pydantic's name, for code written against the earlier SDK.
+
+        As in pydantic, Python names unless `by_alias=True` (wire names, as
+        `to_dict()` gives). Values are always JSON-compatible (pydantic's
+        `mode="json"`), and optional fields the server did not send are
+        always left out (`exclude_unset=True`); no other pydantic option
+        exists here.
+        """
+        if not exclude_unset:
+            raise ValueError(
+                "model_dump(exclude_unset=False) is not supported: like to_dict(), it leaves out the optional "
+                "fields the server did not send; read such a field as an attribute (it is None)"
+            )
+        return self.to_dict(use_api_names=by_alias)
+
+    def model_dump_json(self, *, indent: Optional[int] = None, by_alias: bool = False, exclude_unset: bool = True) -> str:
+        """`to_json` under pydantic's name: compact unless `indent`, Python names unless `by_alias` (see `model_dump`)."""
+        return json.dumps(self.model_dump(by_alias=by_alias, exclude_unset=exclude_unset), indent=indent)
+
 
 def is_model_class(tp: Any) -> bool:
     """Whether `tp` is one of the API's model classes (a `Model` subclass)."""

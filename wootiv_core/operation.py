@@ -58,6 +58,7 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
+"""The default of options a caller may leave out, told apart from `None` (which some options take as a value)."""
 
 
 @attrs.frozen

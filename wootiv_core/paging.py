@@ -21,12 +21,13 @@ T = TypeVar("T")
 
 @attrs.frozen
 class PageData(Generic[T]):
-    """The items of one page and its position (`None` where the server gave none)."""
+    """The items of one page and its envelope's numbers (`None` where the server gave none)."""
 
     items: List[T]
     page: Optional[int]
     page_count: Optional[int]
     total: Optional[int]
+    count: Optional[int] = None
 
 
 def next_call(call: PagedCall[T], page: PageData[T]) -> Optional[PagedCall[T]]:

@@ -87,7 +87,7 @@ def _read_page(op: Operation[Any], convert: Convert, response: Response, data: A
     page, page_count = _page_number(envelope.get("page")), _page_number(envelope.get("pageCount"))
     if strict and (page is None or page_count is None):
         raise APIResponseValidationError(response, envelope, f"{op.id}: the page has no valid page/pageCount")
-    return PageData(items, page, page_count, _page_number(envelope.get("total")))
+    return PageData(items, page, page_count, _page_number(envelope.get("total")), _page_number(envelope.get("count")))
 
 
 @functools.lru_cache(maxsize=None)

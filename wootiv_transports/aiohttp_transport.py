@@ -144,7 +144,8 @@ class AiohttpTransport:
     """Sends through an `aiohttp.ClientSession`: yours (never closed here) or one it creates.
 
     Options for the created session, keyword-only: `proxy` (one proxy URL
-    for all traffic) and `max_connections` (the connector's `limit`). The
+    for all traffic), `max_connections` (the connector's `limit`; `None` is
+    no limit) and `keepalive_expiry` (its `keepalive_timeout`, seconds). The
     created session ignores proxy environment variables (`trust_env=False`,
     aiohttp's default) and does not retry on its own.
     """
@@ -154,7 +155,8 @@ class AiohttpTransport:
         session: Optional[aiohttp.ClientSession] = None,
         *,
         proxy: Optional[str] = None,
-        max_connections: int = 100,
+        max_connections: Optional[int] = 100,
+        keepalive_expiry: Optional[float] = 15.0,
     ) -> None:
         if session is not None:
             if not isinstance(session, aiohttp.ClientSession):  # pyright: ignore[reportUnnecessaryIsInstance]
@@ -168,6 +170,7 @@ class AiohttpTransport:
         self._owned = session is None
         self._proxy = proxy
         self._max_connections = max_connections
+        self._keepalive_expiry = keepalive_expiry
         self._closed = False
         self._closer = DroppedClientCloser()
 
@@ -177,6 +180,7 @@ class AiohttpTransport:
         return self._session
 
     async def send(self, request: Request) -> Response:
+        """Send `request` through the aiohttp session and return the whole answer, within its time and size limits."""
         session = self._session
         if session is None or session.closed:
             session = self._open()
@@ -229,7 +233,9 @@ class AiohttpTransport:
             self._raise_closed()
         self._closer.stop()
         loop = asyncio.get_running_loop()
-        connector = aiohttp.TCPConnector(limit=self._max_connections)
+        connector = aiohttp.TCPConnector(
+            limit=self._max_connections or 0, keepalive_timeout=self._keepalive_expiry
+        )
         session = aiohttp.ClientSession(connector=connector)
         # aiohttp resends an idempotent request once when a connection drops
         # before the answer; retrying is the core's decision, so turn that

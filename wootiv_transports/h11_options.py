@@ -33,8 +33,8 @@ class NativeOptions:
         proxy: Optional[str],
         proxies: Optional[Mapping[str, str]],
         ssl_context: object,
-        max_connections: int,
-        max_keepalive_connections: int,
+        max_connections: Optional[int],
+        max_keepalive_connections: Optional[int],
         keepalive_expiry: Optional[float],
         trust_env: bool,
     ) -> None:

@@ -30,15 +30,17 @@ __all__ = ["PoolBook", "check_limits"]
 
 C = TypeVar("C")
 
+_NO_LIMIT = 2**62
+
 
 def check_limits(max_connections: object, max_keepalive_connections: object, keepalive_expiry: object) -> None:
     """`TypeError`/`ValueError` for pool limits that cannot work, saying what fits."""
     for name, value in (("max_connections", max_connections), ("max_keepalive_connections", max_keepalive_connections)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be a whole number, got {type(value).__name__}")
-    if max_connections < 1:  # type: ignore[operator]
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise TypeError(f"{name} must be a whole number or None (no limit), got {type(value).__name__}")
+    if max_connections is not None and max_connections < 1:  # type: ignore[operator]
         raise ValueError(f"max_connections must be at least 1, got {max_connections}")
-    if max_keepalive_connections < 0:  # type: ignore[operator]
+    if max_keepalive_connections is not None and max_keepalive_connections < 0:  # type: ignore[operator]
         raise ValueError(f"max_keepalive_connections must be 0 or more, got {max_keepalive_connections}")
     if keepalive_expiry is not None and (isinstance(keepalive_expiry, bool) or not isinstance(keepalive_expiry, (int, float))):
         raise TypeError(f"keepalive_expiry must be seconds or None, got {type(keepalive_expiry).__name__}")
@@ -56,9 +58,13 @@ class PoolBook(Generic[C]):
 
     __slots__ = ("max_connections", "max_idle", "expiry", "_idle", "_idle_count", "_open")
 
-    def __init__(self, max_connections: int, max_keepalive_connections: int, keepalive_expiry: Optional[float]) -> None:
-        self.max_connections = max_connections
-        self.max_idle = min(max_keepalive_connections, max_connections)
+    def __init__(
+        self, max_connections: Optional[int], max_keepalive_connections: Optional[int], keepalive_expiry: Optional[float]
+    ) -> None:
+        # None: no limit (as in httpx).
+        self.max_connections = _NO_LIMIT if max_connections is None else max_connections
+        idle = _NO_LIMIT if max_keepalive_connections is None else max_keepalive_connections
+        self.max_idle = min(idle, self.max_connections)
         self.expiry = keepalive_expiry
         self._idle: Dict[Hashable, List[Tuple[C, float]]] = {}
         self._idle_count = 0

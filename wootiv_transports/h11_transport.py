@@ -133,8 +133,8 @@ class H11Transport:
         proxy: Optional[str] = None,
         proxies: Optional[Mapping[str, str]] = None,
         ssl: Optional[ssl.SSLContext] = None,
-        max_connections: int = 100,
-        max_keepalive_connections: int = 20,
+        max_connections: Optional[int] = 100,
+        max_keepalive_connections: Optional[int] = 20,
         keepalive_expiry: Optional[float] = 5.0,
         trust_env: bool = True,
     ) -> None:

@@ -171,7 +171,12 @@ def _bound_created_client(client: Any) -> bool:
 
 
 def _client_options(
-    transport: Any, proxy: Optional[str], mounts: Optional[Mapping[str, Any]], max_connections: int, max_keepalive: int
+    transport: Any,
+    proxy: Optional[str],
+    mounts: Optional[Mapping[str, Any]],
+    max_connections: Optional[int],
+    max_keepalive: Optional[int],
+    keepalive_expiry: Optional[float],
 ) -> Dict[str, Any]:
     """Keyword arguments for the client an adapter creates.
 
@@ -179,7 +184,9 @@ def _client_options(
     (the API sends none; following one would hide it from the core).
     """
     options: Dict[str, Any] = {
-        "limits": httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_keepalive),
+        "limits": httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_keepalive, keepalive_expiry=keepalive_expiry
+        ),
         "timeout": None,
         "follow_redirects": False,
     }
@@ -206,7 +213,8 @@ class HttpxTransport:
     Options for the created client, keyword-only: `transport` (an
     `httpx.BaseTransport` to build it around), `proxy` (one proxy URL for all
     traffic), `mounts` (httpx's per-URL-pattern transports), and the pool
-    limits `max_connections` and `max_keepalive_connections`.
+    limits `max_connections`, `max_keepalive_connections` and
+    `keepalive_expiry` (those of `httpx.Limits`; `None` is no limit).
     """
 
     def __init__(
@@ -216,12 +224,15 @@ class HttpxTransport:
         transport: Optional[httpx.BaseTransport] = None,
         proxy: Optional[str] = None,
         mounts: Optional[Mapping[str, Optional[httpx.BaseTransport]]] = None,
-        max_connections: int = 100,
-        max_keepalive_connections: int = 20,
+        max_connections: Optional[int] = 100,
+        max_keepalive_connections: Optional[int] = 20,
+        keepalive_expiry: Optional[float] = 5.0,
     ) -> None:
         if client is None:
             client = httpx.Client(
-                **_client_options(transport, proxy, mounts, max_connections, max_keepalive_connections)
+                **_client_options(
+                transport, proxy, mounts, max_connections, max_keepalive_connections, keepalive_expiry
+            )
             )
             self._owned = True
             self._bounded = _bound_created_client(client)
@@ -243,6 +254,7 @@ class HttpxTransport:
         return self._client
 
     def send(self, request: Request) -> Response:
+        """Send `request` through the httpx client and return the whole answer (see the transport contract in `wootiv_core.transport`)."""
         client = self._client
         if client.is_closed:
             self._raise_closed()
@@ -334,12 +346,15 @@ class AsyncHttpxTransport:
         transport: Optional[httpx.AsyncBaseTransport] = None,
         proxy: Optional[str] = None,
         mounts: Optional[Mapping[str, Optional[httpx.AsyncBaseTransport]]] = None,
-        max_connections: int = 100,
-        max_keepalive_connections: int = 20,
+        max_connections: Optional[int] = 100,
+        max_keepalive_connections: Optional[int] = 20,
+        keepalive_expiry: Optional[float] = 5.0,
     ) -> None:
         self._options: Optional[Dict[str, Any]] = None
         if client is None:
-            self._options = _client_options(transport, proxy, mounts, max_connections, max_keepalive_connections)
+            self._options = _client_options(
+                transport, proxy, mounts, max_connections, max_keepalive_connections, keepalive_expiry
+            )
             client = httpx.AsyncClient(**self._options)
         elif isinstance(client, httpx.AsyncClient):  # pyright: ignore[reportUnnecessaryIsInstance]
             _refuse_options_with_client("AsyncHttpxTransport", transport, proxy, mounts)
@@ -359,6 +374,7 @@ class AsyncHttpxTransport:
         return self._client
 
     async def send(self, request: Request) -> Response:
+        """Send `request` through the httpx async client and return the whole answer (see the transport contract in `wootiv_core.transport`)."""
         client = self._client
         if not self._attached or client.is_closed:
             client = self._attach()

@@ -242,6 +242,7 @@ class RequestsTransport:
         return self._session
 
     def send(self, request: Request) -> Response:
+        """Send `request` through the requests session, target byte for byte, and return the whole answer."""
         if self._closed:
             raise RuntimeError(CLOSED_TRANSPORT)
         bounded = self._bounded

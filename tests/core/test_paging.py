@@ -126,7 +126,7 @@ def test_items_follow_strictness() -> None:
 @pytest.mark.parametrize("op", PAGINATED, ids=lambda op: op.id)
 def test_every_paginated_list_reads_envelopes_and_bare_lists(op: Operation[Any]) -> None:
     page = read({"count": 0, "data": [], "page": 1, "pageCount": 1, "total": 0}, strict=True, op=op)
-    assert page == PageData([], 1, 1, 0)
+    assert page == PageData([], 1, 1, 0, count=0)
     assert read([], strict=True, op=op) == PageData([], None, None, None)
 
 

@@ -20,22 +20,6 @@ import docs_reference  # noqa: E402  # pyright: ignore[reportMissingImports]  (a
 
 reference: Any = docs_reference
 
-# Public names and methods without a docstring of their own, in files other helpers own; each is
-# listed so that a new one fails, and removed once documented (a documented one fails too).
-KNOWN_UNDOCUMENTED = frozenset(
-    {
-        "wootiv.ENVIRONMENTS",
-        "wootiv.NOT_GIVEN",
-        "wootiv_transports.HttpxTransport.send",
-        "wootiv_transports.AsyncHttpxTransport.send",
-        "wootiv_transports.RequestsTransport.send",
-        "wootiv_transports.AiohttpTransport.send",
-        "wootiv.testing.EmulatorTransport.send",
-        "wootiv.testing.AsyncEmulatorTransport.send",
-    }
-)
-
-
 @pytest.fixture(scope="module")
 def loader() -> griffe.GriffeLoader:
     loader = griffe.GriffeLoader(search_paths=[str(ROOT)])
@@ -71,8 +55,7 @@ def _documented_names(loader: griffe.GriffeLoader) -> Iterator[Tuple[str, griffe
 
 def test_every_public_name_and_method_has_a_docstring(loader: griffe.GriffeLoader) -> None:
     missing = {path for path, obj in _documented_names(loader) if obj.docstring is None or not obj.docstring.value.strip()}
-    assert missing - KNOWN_UNDOCUMENTED == set(), "give these a docstring: they are rendered in the API reference"
-    assert KNOWN_UNDOCUMENTED - missing == set(), "documented now: remove from KNOWN_UNDOCUMENTED"
+    assert missing == set(), "give these a docstring: they are rendered in the API reference"
 
 
 def test_the_reference_covers_every_public_package_and_resource() -> None:

@@ -10,7 +10,7 @@ from wootiv_core.api import operations as ops
 from wootiv_core.api.models import AuthLoginResponse, AuthSignupResponse, AuthVerifyBillingResponse, TokenRefreshResponse
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven
 
-from .._resource import M, Resource, endpoint
+from .._resource import M, Raw, Resource, endpoint
 from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Auth", "AuthRecovery", "AuthRecoveryLogin", "AuthRecoveryPasscode", "AuthRecoveryPassword", "AuthToken"]
@@ -18,6 +18,17 @@ __all__ = ["Auth", "AuthRecovery", "AuthRecoveryLogin", "AuthRecoveryPasscode", 
 
 class AuthRecoveryLogin(Resource[M]):
     """Endpoints under `client.auth.recovery.login`."""
+
+    _path = "auth.recovery.login"
+
+    @property
+    def with_raw_response(self) -> AuthRecoveryLogin[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: AuthRecoveryLogin[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -45,6 +56,17 @@ class AuthRecoveryLogin(Resource[M]):
 
 class AuthRecoveryPassword(Resource[M]):
     """Endpoints under `client.auth.recovery.password`."""
+
+    _path = "auth.recovery.password"
+
+    @property
+    def with_raw_response(self) -> AuthRecoveryPassword[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: AuthRecoveryPassword[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -98,6 +120,17 @@ class AuthRecoveryPassword(Resource[M]):
 class AuthRecoveryPasscode(Resource[M]):
     """Endpoints under `client.auth.recovery.passcode`."""
 
+    _path = "auth.recovery.passcode"
+
+    @property
+    def with_raw_response(self) -> AuthRecoveryPasscode[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: AuthRecoveryPasscode[Raw[M]] = self._raw_view()
+        return view
+
     @endpoint
     def retrieve(
         self,
@@ -124,6 +157,17 @@ class AuthRecoveryPasscode(Resource[M]):
 
 class AuthToken(Resource[M]):
     """Endpoints under `client.auth.token`."""
+
+    _path = "auth.token"
+
+    @property
+    def with_raw_response(self) -> AuthToken[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: AuthToken[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def refresh(
@@ -152,34 +196,56 @@ class AuthToken(Resource[M]):
 class AuthRecovery(Resource[M]):
     """Endpoints under `client.auth.recovery`."""
 
+    _path = "auth.recovery"
+
+    @property
+    def with_raw_response(self) -> AuthRecovery[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: AuthRecovery[Raw[M]] = self._raw_view()
+        return view
+
     @cached_property
     def login(self) -> AuthRecoveryLogin[M]:
         """Endpoints under `client.auth.recovery.login`."""
-        return AuthRecoveryLogin(self._client)
+        return AuthRecoveryLogin(self._client, self._raw)
 
     @cached_property
     def passcode(self) -> AuthRecoveryPasscode[M]:
         """Endpoints under `client.auth.recovery.passcode`."""
-        return AuthRecoveryPasscode(self._client)
+        return AuthRecoveryPasscode(self._client, self._raw)
 
     @cached_property
     def password(self) -> AuthRecoveryPassword[M]:
         """Endpoints under `client.auth.recovery.password`."""
-        return AuthRecoveryPassword(self._client)
+        return AuthRecoveryPassword(self._client, self._raw)
 
 
 class Auth(Resource[M]):
     """Endpoints under `client.auth`."""
 
+    _path = "auth"
+
+    @property
+    def with_raw_response(self) -> Auth[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: Auth[Raw[M]] = self._raw_view()
+        return view
+
     @cached_property
     def recovery(self) -> AuthRecovery[M]:
         """Endpoints under `client.auth.recovery`."""
-        return AuthRecovery(self._client)
+        return AuthRecovery(self._client, self._raw)
 
     @cached_property
     def token(self) -> AuthToken[M]:
         """Endpoints under `client.auth.token`."""
-        return AuthToken(self._client)
+        return AuthToken(self._client, self._raw)
 
     @endpoint
     def login(

@@ -11,7 +11,7 @@ from wootiv_core.api.models import AwsS3GetManyBucketsSerialization, AwsS3GetOne
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven
 
 from .._files import FileInput, to_file, to_files
-from .._resource import M, Resource, endpoint
+from .._resource import M, Raw, Resource, endpoint
 from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Aws", "AwsBuckets", "AwsBucketsHealth", "AwsObjects"]
@@ -19,6 +19,17 @@ __all__ = ["Aws", "AwsBuckets", "AwsBucketsHealth", "AwsObjects"]
 
 class AwsBucketsHealth(Resource[M]):
     """Endpoints under `client.aws.buckets.health`."""
+
+    _path = "aws.buckets.health"
+
+    @property
+    def with_raw_response(self) -> AwsBucketsHealth[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: AwsBucketsHealth[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def retrieve(
@@ -42,10 +53,21 @@ class AwsBucketsHealth(Resource[M]):
 class AwsBuckets(Resource[M]):
     """Endpoints under `client.aws.buckets`."""
 
+    _path = "aws.buckets"
+
+    @property
+    def with_raw_response(self) -> AwsBuckets[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: AwsBuckets[Raw[M]] = self._raw_view()
+        return view
+
     @cached_property
     def health(self) -> AwsBucketsHealth[M]:
         """Endpoints under `client.aws.buckets.health`."""
-        return AwsBucketsHealth(self._client)
+        return AwsBucketsHealth(self._client, self._raw)
 
     @endpoint
     def list(
@@ -167,6 +189,17 @@ class AwsBuckets(Resource[M]):
 class AwsObjects(Resource[M]):
     """Endpoints under `client.aws.objects`."""
 
+    _path = "aws.objects"
+
+    @property
+    def with_raw_response(self) -> AwsObjects[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: AwsObjects[Raw[M]] = self._raw_view()
+        return view
+
     @endpoint
     def list(
         self,
@@ -189,15 +222,26 @@ class AwsObjects(Resource[M]):
 class Aws(Resource[M]):
     """Endpoints under `client.aws`."""
 
+    _path = "aws"
+
+    @property
+    def with_raw_response(self) -> Aws[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: Aws[Raw[M]] = self._raw_view()
+        return view
+
     @cached_property
     def buckets(self) -> AwsBuckets[M]:
         """Endpoints under `client.aws.buckets`."""
-        return AwsBuckets(self._client)
+        return AwsBuckets(self._client, self._raw)
 
     @cached_property
     def objects(self) -> AwsObjects[M]:
         """Endpoints under `client.aws.objects`."""
-        return AwsObjects(self._client)
+        return AwsObjects(self._client, self._raw)
 
     @endpoint
     def create_signed_put_url(

@@ -10,7 +10,7 @@ from wootiv_core.api import operations as ops
 from wootiv_core.api.params import InboundMailAddressParam
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions
 
-from .._resource import M, Resource, endpoint
+from .._resource import M, Raw, Resource, endpoint
 from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Inbound", "InboundMail"]
@@ -18,6 +18,17 @@ __all__ = ["Inbound", "InboundMail"]
 
 class InboundMail(Resource[M]):
     """Endpoints under `client.inbound.mail`."""
+
+    _path = "inbound.mail"
+
+    @property
+    def with_raw_response(self) -> InboundMail[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: InboundMail[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -111,7 +122,18 @@ class InboundMail(Resource[M]):
 class Inbound(Resource[M]):
     """Endpoints under `client.inbound`."""
 
+    _path = "inbound"
+
+    @property
+    def with_raw_response(self) -> Inbound[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: Inbound[Raw[M]] = self._raw_view()
+        return view
+
     @cached_property
     def mail(self) -> InboundMail[M]:
         """Endpoints under `client.inbound.mail`."""
-        return InboundMail(self._client)
+        return InboundMail(self._client, self._raw)

@@ -8,7 +8,7 @@ from typing import Optional
 from wootiv_core.api import operations as ops
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions
 
-from .._resource import M, Resource, endpoint
+from .._resource import M, Raw, Resource, endpoint
 from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["InvitationReattempt"]
@@ -16,6 +16,17 @@ __all__ = ["InvitationReattempt"]
 
 class InvitationReattempt(Resource[M]):
     """Endpoints under `client.invitation_reattempt`."""
+
+    _path = "invitation_reattempt"
+
+    @property
+    def with_raw_response(self) -> InvitationReattempt[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: InvitationReattempt[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(

@@ -10,7 +10,7 @@ from wootiv_core.api import operations as ops
 from wootiv_core.api.models import ActionCreateResponse, ReadPipelineDto, OneStreamRegistryAction, PaginatedMailboxRegistry, PaginatedStreamRegistry, ResourceCreateResponse, StreamCreateResponse, StreamRetrieveResponse
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven, PagedCall
 
-from .._resource import M, Resource, endpoint
+from .._resource import M, Raw, Resource, endpoint
 from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Mailbox", "MailboxRegistry", "MailboxRegistryAction", "MailboxRegistryResource", "MailboxStream", "MailboxStreamRegistry", "MailboxStreamRegistryAction", "MailboxStreamRegistryResource"]
@@ -18,6 +18,17 @@ __all__ = ["Mailbox", "MailboxRegistry", "MailboxRegistryAction", "MailboxRegist
 
 class MailboxStreamRegistryAction(Resource[M]):
     """Endpoints under `client.mailbox.stream.registry.action`."""
+
+    _path = "mailbox.stream.registry.action"
+
+    @property
+    def with_raw_response(self) -> MailboxStreamRegistryAction[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: MailboxStreamRegistryAction[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -95,6 +106,17 @@ class MailboxStreamRegistryAction(Resource[M]):
 class MailboxStreamRegistryResource(Resource[M]):
     """Endpoints under `client.mailbox.stream.registry.resource`."""
 
+    _path = "mailbox.stream.registry.resource"
+
+    @property
+    def with_raw_response(self) -> MailboxStreamRegistryResource[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: MailboxStreamRegistryResource[Raw[M]] = self._raw_view()
+        return view
+
     @endpoint
     def create(
         self,
@@ -171,6 +193,17 @@ class MailboxStreamRegistryResource(Resource[M]):
 class MailboxRegistryAction(Resource[M]):
     """Endpoints under `client.mailbox.registry.action`."""
 
+    _path = "mailbox.registry.action"
+
+    @property
+    def with_raw_response(self) -> MailboxRegistryAction[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: MailboxRegistryAction[Raw[M]] = self._raw_view()
+        return view
+
     @endpoint
     def create(
         self,
@@ -241,6 +274,17 @@ class MailboxRegistryAction(Resource[M]):
 
 class MailboxRegistryResource(Resource[M]):
     """Endpoints under `client.mailbox.registry.resource`."""
+
+    _path = "mailbox.registry.resource"
+
+    @property
+    def with_raw_response(self) -> MailboxRegistryResource[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: MailboxRegistryResource[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -313,15 +357,26 @@ class MailboxRegistryResource(Resource[M]):
 class MailboxStreamRegistry(Resource[M]):
     """Endpoints under `client.mailbox.stream.registry`."""
 
+    _path = "mailbox.stream.registry"
+
+    @property
+    def with_raw_response(self) -> MailboxStreamRegistry[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: MailboxStreamRegistry[Raw[M]] = self._raw_view()
+        return view
+
     @cached_property
     def action(self) -> MailboxStreamRegistryAction[M]:
         """Endpoints under `client.mailbox.stream.registry.action`."""
-        return MailboxStreamRegistryAction(self._client)
+        return MailboxStreamRegistryAction(self._client, self._raw)
 
     @cached_property
     def resource(self) -> MailboxStreamRegistryResource[M]:
         """Endpoints under `client.mailbox.stream.registry.resource`."""
-        return MailboxStreamRegistryResource(self._client)
+        return MailboxStreamRegistryResource(self._client, self._raw)
 
     @endpoint
     def retrieve(
@@ -356,15 +411,26 @@ class MailboxStreamRegistry(Resource[M]):
 class MailboxRegistry(Resource[M]):
     """Endpoints under `client.mailbox.registry`."""
 
+    _path = "mailbox.registry"
+
+    @property
+    def with_raw_response(self) -> MailboxRegistry[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: MailboxRegistry[Raw[M]] = self._raw_view()
+        return view
+
     @cached_property
     def action(self) -> MailboxRegistryAction[M]:
         """Endpoints under `client.mailbox.registry.action`."""
-        return MailboxRegistryAction(self._client)
+        return MailboxRegistryAction(self._client, self._raw)
 
     @cached_property
     def resource(self) -> MailboxRegistryResource[M]:
         """Endpoints under `client.mailbox.registry.resource`."""
-        return MailboxRegistryResource(self._client)
+        return MailboxRegistryResource(self._client, self._raw)
 
     @endpoint
     def retrieve(
@@ -397,10 +463,21 @@ class MailboxRegistry(Resource[M]):
 class MailboxStream(Resource[M]):
     """Endpoints under `client.mailbox.stream`."""
 
+    _path = "mailbox.stream"
+
+    @property
+    def with_raw_response(self) -> MailboxStream[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: MailboxStream[Raw[M]] = self._raw_view()
+        return view
+
     @cached_property
     def registry(self) -> MailboxStreamRegistry[M]:
         """Endpoints under `client.mailbox.stream.registry`."""
-        return MailboxStreamRegistry(self._client)
+        return MailboxStreamRegistry(self._client, self._raw)
 
     @endpoint
     def create(
@@ -477,15 +554,26 @@ class MailboxStream(Resource[M]):
 class Mailbox(Resource[M]):
     """Endpoints under `client.mailbox`."""
 
+    _path = "mailbox"
+
+    @property
+    def with_raw_response(self) -> Mailbox[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: Mailbox[Raw[M]] = self._raw_view()
+        return view
+
     @cached_property
     def registry(self) -> MailboxRegistry[M]:
         """Endpoints under `client.mailbox.registry`."""
-        return MailboxRegistry(self._client)
+        return MailboxRegistry(self._client, self._raw)
 
     @cached_property
     def stream(self) -> MailboxStream[M]:
         """Endpoints under `client.mailbox.stream`."""
-        return MailboxStream(self._client)
+        return MailboxStream(self._client, self._raw)
 
     @endpoint
     def create(

@@ -9,7 +9,7 @@ from typing import Optional
 from wootiv_core.api import operations as ops
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions
 
-from .._resource import M, Resource, endpoint
+from .._resource import M, Raw, Resource, endpoint
 from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Registry", "RegistryActions", "RegistryResources"]
@@ -17,6 +17,17 @@ __all__ = ["Registry", "RegistryActions", "RegistryResources"]
 
 class RegistryResources(Resource[M]):
     """Endpoints under `client.registry.resources`."""
+
+    _path = "registry.resources"
+
+    @property
+    def with_raw_response(self) -> RegistryResources[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: RegistryResources[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def list(
@@ -40,6 +51,17 @@ class RegistryResources(Resource[M]):
 class RegistryActions(Resource[M]):
     """Endpoints under `client.registry.actions`."""
 
+    _path = "registry.actions"
+
+    @property
+    def with_raw_response(self) -> RegistryActions[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: RegistryActions[Raw[M]] = self._raw_view()
+        return view
+
     @endpoint
     def list(
         self,
@@ -62,12 +84,23 @@ class RegistryActions(Resource[M]):
 class Registry(Resource[M]):
     """Endpoints under `client.registry`."""
 
+    _path = "registry"
+
+    @property
+    def with_raw_response(self) -> Registry[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: Registry[Raw[M]] = self._raw_view()
+        return view
+
     @cached_property
     def actions(self) -> RegistryActions[M]:
         """Endpoints under `client.registry.actions`."""
-        return RegistryActions(self._client)
+        return RegistryActions(self._client, self._raw)
 
     @cached_property
     def resources(self) -> RegistryResources[M]:
         """Endpoints under `client.registry.resources`."""
-        return RegistryResources(self._client)
+        return RegistryResources(self._client, self._raw)

@@ -11,7 +11,7 @@ from wootiv_core.api.models import RoleAssignmentDto, RoleAssignmentBulkCreateRe
 from wootiv_core.api.params import ReferenceIDDtoParam, RoleAssignmentsBulkCreateItemParam
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven
 
-from .._resource import M, Resource, endpoint
+from .._resource import M, Raw, Resource, endpoint
 from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["RoleAssignments", "RoleAssignmentsBulk"]
@@ -19,6 +19,17 @@ __all__ = ["RoleAssignments", "RoleAssignmentsBulk"]
 
 class RoleAssignmentsBulk(Resource[M]):
     """Endpoints under `client.role_assignments.bulk`."""
+
+    _path = "role_assignments.bulk"
+
+    @property
+    def with_raw_response(self) -> RoleAssignmentsBulk[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: RoleAssignmentsBulk[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -49,10 +60,21 @@ class RoleAssignmentsBulk(Resource[M]):
 class RoleAssignments(Resource[M]):
     """Endpoints under `client.role_assignments`."""
 
+    _path = "role_assignments"
+
+    @property
+    def with_raw_response(self) -> RoleAssignments[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: RoleAssignments[Raw[M]] = self._raw_view()
+        return view
+
     @cached_property
     def bulk(self) -> RoleAssignmentsBulk[M]:
         """Endpoints under `client.role_assignments.bulk`."""
-        return RoleAssignmentsBulk(self._client)
+        return RoleAssignmentsBulk(self._client, self._raw)
 
     @endpoint
     def create(

@@ -10,7 +10,7 @@ from wootiv_core.api.models import RoleDto, RoleBulkCreateResponse
 from wootiv_core.api.params import RolesBulkCreateItemParam
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven, PagedCall
 
-from .._resource import M, Resource, endpoint
+from .._resource import M, Raw, Resource, endpoint
 from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Roles"]
@@ -18,6 +18,17 @@ __all__ = ["Roles"]
 
 class Roles(Resource[M]):
     """Endpoints under `client.roles`."""
+
+    _path = "roles"
+
+    @property
+    def with_raw_response(self) -> Roles[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: Roles[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(

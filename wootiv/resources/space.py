@@ -10,7 +10,7 @@ from wootiv_core.api import operations as ops
 from wootiv_core.api.models import SpaceMemberDto, TokenCreateResponse, TokenListResponse
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven, PagedCall
 
-from .._resource import M, Resource, endpoint
+from .._resource import M, Raw, Resource, endpoint
 from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Space", "SpaceMembers", "SpaceTokens"]
@@ -18,6 +18,17 @@ __all__ = ["Space", "SpaceMembers", "SpaceTokens"]
 
 class SpaceMembers(Resource[M]):
     """Endpoints under `client.space.members`."""
+
+    _path = "space.members"
+
+    @property
+    def with_raw_response(self) -> SpaceMembers[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: SpaceMembers[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def retrieve(
@@ -80,6 +91,17 @@ class SpaceMembers(Resource[M]):
 
 class SpaceTokens(Resource[M]):
     """Endpoints under `client.space.tokens`."""
+
+    _path = "space.tokens"
+
+    @property
+    def with_raw_response(self) -> SpaceTokens[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: SpaceTokens[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(
@@ -158,12 +180,23 @@ class SpaceTokens(Resource[M]):
 class Space(Resource[M]):
     """Endpoints under `client.space`."""
 
+    _path = "space"
+
+    @property
+    def with_raw_response(self) -> Space[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: Space[Raw[M]] = self._raw_view()
+        return view
+
     @cached_property
     def members(self) -> SpaceMembers[M]:
         """Endpoints under `client.space.members`."""
-        return SpaceMembers(self._client)
+        return SpaceMembers(self._client, self._raw)
 
     @cached_property
     def tokens(self) -> SpaceTokens[M]:
         """Endpoints under `client.space.tokens`."""
-        return SpaceTokens(self._client)
+        return SpaceTokens(self._client, self._raw)

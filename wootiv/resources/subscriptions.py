@@ -12,7 +12,7 @@ from wootiv_core.api.models import SubscriptionDto
 from wootiv_core.api.params import AuditDtoParam
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven
 
-from .._resource import M, Resource, endpoint
+from .._resource import M, Raw, Resource, endpoint
 from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Subscriptions", "SubscriptionsChange"]
@@ -20,6 +20,17 @@ __all__ = ["Subscriptions", "SubscriptionsChange"]
 
 class SubscriptionsChange(Resource[M]):
     """Endpoints under `client.subscriptions.change`."""
+
+    _path = "subscriptions.change"
+
+    @property
+    def with_raw_response(self) -> SubscriptionsChange[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: SubscriptionsChange[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def update(
@@ -80,10 +91,21 @@ class SubscriptionsChange(Resource[M]):
 class Subscriptions(Resource[M]):
     """Endpoints under `client.subscriptions`."""
 
+    _path = "subscriptions"
+
+    @property
+    def with_raw_response(self) -> Subscriptions[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: Subscriptions[Raw[M]] = self._raw_view()
+        return view
+
     @cached_property
     def change(self) -> SubscriptionsChange[M]:
         """Endpoints under `client.subscriptions.change`."""
-        return SubscriptionsChange(self._client)
+        return SubscriptionsChange(self._client, self._raw)
 
     @endpoint
     def create(

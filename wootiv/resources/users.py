@@ -10,7 +10,7 @@ from wootiv_core.api import operations as ops
 from wootiv_core.api.models import UserDto
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven, PagedCall
 
-from .._resource import M, Resource, endpoint
+from .._resource import M, Raw, Resource, endpoint
 from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Users", "UsersRecover"]
@@ -18,6 +18,17 @@ __all__ = ["Users", "UsersRecover"]
 
 class UsersRecover(Resource[M]):
     """Endpoints under `client.users.recover`."""
+
+    _path = "users.recover"
+
+    @property
+    def with_raw_response(self) -> UsersRecover[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: UsersRecover[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def update(
@@ -46,10 +57,21 @@ class UsersRecover(Resource[M]):
 class Users(Resource[M]):
     """Endpoints under `client.users`."""
 
+    _path = "users"
+
+    @property
+    def with_raw_response(self) -> Users[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: Users[Raw[M]] = self._raw_view()
+        return view
+
     @cached_property
     def recover(self) -> UsersRecover[M]:
         """Endpoints under `client.users.recover`."""
-        return UsersRecover(self._client)
+        return UsersRecover(self._client, self._raw)
 
     @endpoint
     def retrieve(

@@ -9,7 +9,7 @@ from wootiv_core.api import operations as ops
 from wootiv_core.api.models import WorkspaceDto
 from wootiv_core.operation import NOT_GIVEN, Call, CallOptions, NotGiven
 
-from .._resource import M, Resource, endpoint
+from .._resource import M, Raw, Resource, endpoint
 from .._types import Body, DeadlineArg, Headers, Query, RetryWritesArg, TimeoutArg
 
 __all__ = ["Wspaces"]
@@ -17,6 +17,17 @@ __all__ = ["Wspaces"]
 
 class Wspaces(Resource[M]):
     """Endpoints under `client.wspaces`."""
+
+    _path = "wspaces"
+
+    @property
+    def with_raw_response(self) -> Wspaces[Raw[M]]:
+        """These endpoints, each giving the whole HTTP answer instead of the result: an
+        `APIResponse` (an `AsyncAPIResponse` on `AsyncWootiv`) whose `parse()` gives what the
+        plain call gives.
+        """
+        view: Wspaces[Raw[M]] = self._raw_view()
+        return view
 
     @endpoint
     def create(

@@ -37,6 +37,7 @@ class EmulatorTransport:
         self.emulator = emulator
 
     def send(self, request: Request) -> Response:
+        """Answer `request` from the emulator in this process, with no socket; injected faults become the errors a network would give."""
         outcome = _dispatch(self.emulator, request)
         wait, timed_out = _wait(outcome, request)
         if wait:
@@ -54,6 +55,7 @@ class AsyncEmulatorTransport:
         self.emulator = emulator
 
     async def send(self, request: Request) -> Response:
+        """Answer `request` from the emulator in this process, as `EmulatorTransport.send` does, from a running event loop."""
         outcome = _dispatch(self.emulator, request)
         wait, timed_out = _wait(outcome, request)
         if wait:
