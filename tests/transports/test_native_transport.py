@@ -498,3 +498,12 @@ async def test_after_a_stale_try_a_failed_reconnect_says_the_request_may_have_be
         assert caught.value.sent is True
     finally:
         await native.close(transport)
+
+
+def test_connection_pool_limits_reach_the_h11_pool(raw_server: RawServer) -> None:
+    from wootiv_core.pool import PoolLimits
+
+    limits = PoolLimits(max_connections=3, max_keepalive_connections=1, keepalive_expiry=1.0)
+    with Wootiv(api_key="k", base_url=raw_server.base, http_client="h11", connection_pool_limits=limits) as client:
+        book = client._transport._book  # pyright: ignore[reportAttributeAccessIssue, reportPrivateUsage]
+        assert (book.max_connections, book.max_idle, book.expiry) == (3, 1, 1.0)
