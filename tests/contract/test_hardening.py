@@ -9,7 +9,6 @@ driver (`DRIVERS` in conftest), with the same expectations.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import pickle
 import socket
@@ -20,7 +19,6 @@ from typing import Any, Dict
 import pytest
 
 import wootiv
-from wootiv import Wootiv
 from wootiv_core.errors import APIResponseTooLargeError
 from wootiv_core.urls import encode_path_segment
 
@@ -28,12 +26,6 @@ from .conftest import API_KEY, Harness
 from .scripted_server import role
 
 FAST_RETRY = {"retry-after-ms": "1"}
-
-
-def _client_option(name: str) -> None:
-    """Skip until the client accepts option `name` (added by the core's side of the work)."""
-    if name not in inspect.signature(Wootiv.__init__).parameters:
-        pytest.skip(f"the client has no {name}= option yet")
 
 
 def _create(client: Any) -> Any:
@@ -153,7 +145,6 @@ def test_a_connection_closed_before_reading_is_retried_for_a_read(harness: Harne
 
 
 def test_retry_writes_sends_a_write_again_with_the_same_key(harness: Harness) -> None:
-    _client_option("retry_writes")
     harness.server.stall(3)
     harness.server.reply(201, role())
     assert harness.run(_create, timeout=0.5, retry_writes=True).name == "admin"
@@ -178,7 +169,6 @@ def test_a_trickling_server_is_cut_at_the_timeout(harness: Harness, part: str) -
 
 @pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
 def test_an_answer_past_max_response_size_is_refused(harness: Harness, declared: bool) -> None:
-    _client_option("max_response_size")
     big = {**role(), "description": "x" * 5000}
     if declared:
         harness.server.reply(200, big)
