@@ -18,7 +18,7 @@ from os import PathLike
 from pathlib import Path
 from typing import IO, Any, Iterator, List, Sequence, Tuple, Union, cast
 
-from wootiv_core.config import check_header
+from wootiv_core.checks import check_header
 from wootiv_core.multipart import BytesSource, FileSource
 from wootiv_core.operation import NotGiven
 

@@ -6,12 +6,12 @@ from typing import Mapping, Optional
 
 import attrs
 
-from .checks import check_api_key, check_base_url, check_deadline, check_header, check_headers
+from .checks import check_api_key, check_base_url, check_deadline, check_headers
 from .checks import check_max_response_size, check_retry_writes
 from .http import DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT, Timeout
 from .retries import RetryPolicy
 
-__all__ = ["ClientConfig", "check_header", "ENVIRONMENTS", "DEFAULT_ENVIRONMENT"]
+__all__ = ["ClientConfig", "ENVIRONMENTS", "DEFAULT_ENVIRONMENT"]
 
 ENVIRONMENTS: Mapping[str, str] = {
     "production": "http://localhost:3001",

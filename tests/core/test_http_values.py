@@ -9,7 +9,8 @@ from typing import Any
 import attrs
 import pytest
 
-from wootiv_core.config import ENVIRONMENTS, ClientConfig, check_header
+from wootiv_core.checks import check_header
+from wootiv_core.config import ENVIRONMENTS, ClientConfig
 from wootiv_core.http import DEFAULT_TIMEOUT, Headers, Request, Response, Timeout
 from wootiv_core.retries import RetryPolicy
 
