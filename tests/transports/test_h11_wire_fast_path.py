@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Tuple
 
 import h11
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from wootiv_core.http import Headers, Request
@@ -127,3 +127,23 @@ def test_lazy_answer_headers_behave_as_the_headers_they_decode_to() -> None:
     assert "secret" not in repr(headers)
     copy = pickle.loads(pickle.dumps(headers))
     assert type(copy) is Headers and copy == expected
+
+
+_URL_PART = st.sampled_from(["http://", "https://", "HTTP://", "a.test", "b.test:8080", "[::1]", ":81", "/", "?", "#", "x", "@", "/p?q#f", ""])
+
+
+@given(st.lists(st.lists(_URL_PART, max_size=6).map("".join), min_size=1, max_size=8))
+@example(["http://a.test", "http://a.test:81/x", "http://a.testx/", "http://a.test#f", "http://a.test?q", "http://a.test/p"])
+@example(["http://a.test/x", "http://a.test@b.test/x", "http://a.test:81", "https://a.test/x"])
+def test_a_router_that_remembers_its_last_prefix_routes_as_a_fresh_one(urls: List[str]) -> None:
+    router = Router(ProxySettings())
+    for url in urls:
+        try:
+            reference: object = Router(ProxySettings()).route(url)
+        except ValueError as exc:
+            reference = str(exc)
+        try:
+            routed: object = router.route(url)
+        except ValueError as exc:
+            routed = str(exc)
+        assert routed == reference
