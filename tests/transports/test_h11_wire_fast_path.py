@@ -1,10 +1,12 @@
-"""The shortcuts of `h11_wire` against what h11 itself does.
+"""The native transport's shortcuts against the slow paths they stand for.
 
 `_HeadCache` copies a checked `h11.Request` with another target instead of
 building it again, checking the target with h11's own (private) expression;
-the answer's headers are decoded only when read. These tests fail if h11
-stops building or checking requests the way the shortcut relies on, or if
-the lazy headers ever differ from the `Headers` they stand for.
+the answer's headers are decoded only when read; the router finds the prefix
+it routed last without splitting the URL. These tests fail if h11 stops
+building or checking requests the way the shortcut relies on, if the lazy
+headers ever differ from the `Headers` they stand for, or if the router's
+shortcut routes a URL differently from a fresh router.
 """
 
 from __future__ import annotations
