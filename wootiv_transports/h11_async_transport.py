@@ -4,9 +4,10 @@
 (`h11_transport`), it leaves every decision to the I/O-free modules
 `h11_routes`, `h11_pool` and `h11_wire`; here bytes arrive through
 `data_received`, which feeds them straight to the exchange in flight, and a
-call waits on one future. One timer per call covers the read timeout and
-the attempt's bound: it is not re-armed for every chunk received, but checks
-when it fires whether data came in meanwhile.
+call waits on one future. One timer per connection covers the read timeout
+and the attempt's bound: it is not re-armed for every chunk received, nor
+for every call, but checks when it fires whether data came in meanwhile and
+what the wait in progress allows.
 
 A transport belongs to the event loop it was first used on. Used from
 another loop while that one still exists, it raises a `RuntimeError`; once
@@ -63,6 +64,7 @@ class _Connection(asyncio.Protocol):
         self._paused = False
         self._drained: Optional["asyncio.Future[None]"] = None
         self._timer: Optional[asyncio.TimerHandle] = None
+        self._watching = False
         self._read: Optional[float] = None
         self._deadline: Optional[float] = None
 
@@ -90,6 +92,7 @@ class _Connection(asyncio.Protocol):
         return False
 
     def connection_lost(self, exc: Optional[Exception]) -> None:
+        self._stop_timer()
         self._end(exc)
         drained = self._drained
         if drained is not None and not drained.done():
@@ -121,18 +124,31 @@ class _Connection(asyncio.Protocol):
         await asyncio.wait_for(self._drained, limit)
 
     def watch(self, read: Optional[float], deadline: Optional[float]) -> None:
-        """Arm the one timer of this wait: the read limit and the attempt's deadline."""
+        """Bound this wait by the read limit and the attempt's deadline.
+
+        The connection keeps its one timer from call to call: a timer armed
+        for an earlier call that fires no later than this wait's bound stays
+        as it is (firing, it checks the bound of the wait in progress and arms
+        itself again for what is left), so a call on a kept-alive connection
+        usually schedules and cancels no timer at all.
+        """
+        self._watching = True
         self._read = read
         self._deadline = deadline
         self.last_data = now = self.loop.time()
         when = deadline if read is None else (now + read if deadline is None else min(now + read, deadline))
-        if when is not None:
-            self._timer = self.loop.call_at(when, self._on_timer)
+        if when is None:
+            return
+        timer = self._timer
+        if timer is not None:
+            if timer.when() <= when:
+                return
+            timer.cancel()
+        self._timer = self.loop.call_at(when, self._on_timer)
 
     def unwatch(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        """The wait is over; the timer, if armed, finds nothing to bound when it fires."""
+        self._watching = False
 
     def close(self) -> None:
         """Drop the connection now.
@@ -143,13 +159,21 @@ class _Connection(asyncio.Protocol):
         with a connection has nothing left to protect by that exchange.
         """
         self.dead = True
+        self._stop_timer()
         if self.transport is not None:
             self.transport.abort()
 
     # -- inside
 
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
     def _on_timer(self) -> None:
         self._timer = None
+        if not self._watching:
+            return
         now = self.loop.time()
         deadline, read = self._deadline, self._read
         if deadline is not None and now >= deadline:
@@ -160,8 +184,8 @@ class _Connection(asyncio.Protocol):
             when = self.last_data + read if read is not None else deadline
             if deadline is not None and when is not None and when > deadline:
                 when = deadline
-            assert when is not None
-            self._timer = self.loop.call_at(when, self._on_timer)
+            if when is not None:
+                self._timer = self.loop.call_at(when, self._on_timer)
             return
         reader = self.reader
         request = reader.request if reader is not None else None

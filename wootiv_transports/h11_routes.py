@@ -82,10 +82,13 @@ def split_url(url: str) -> Tuple[str, str]:
         found = url.find(mark, start + 3)
         if found != -1 and found < end:
             end = found
+    return url[:end], _target(url, end)
+
+
+def _target(url: str, end: int) -> str:
+    """The target of `url` whose `scheme://authority` ends at `end`."""
     target = url[end:].split("#", 1)[0]
-    if not target.startswith("/"):
-        target = "/" + target
-    return url[:end], target
+    return target if target.startswith("/") else "/" + target
 
 
 def parse_origin(prefix: str) -> Origin:
@@ -222,23 +225,34 @@ class Router:
     threads sharing a sync transport.
     """
 
-    __slots__ = ("_settings", "_routes")
+    __slots__ = ("_settings", "_routes", "_last")
 
     _LIMIT = 256
 
     def __init__(self, settings: ProxySettings) -> None:
         self._settings = settings
         self._routes: Dict[str, Tuple[Route, Origin]] = {}
+        # The prefix routed last with its route: one `startswith` finds the
+        # usual case without splitting the URL (a tuple, replaced whole).
+        self._last: Optional[Tuple[str, Route, Origin]] = None
 
     def route(self, url: str) -> Tuple[Route, Origin, str]:
         """`(route, origin, target)` for `url`; `ValueError` for a URL that cannot be sent."""
-        prefix, target = split_url(url)
-        known = self._routes.get(prefix)
-        if known is None:
-            known = self._work_out(prefix)
-            if len(self._routes) < self._LIMIT:
-                self._routes[prefix] = known
-        route, origin = known
+        last = self._last
+        # `url` splits where the last prefix ends when it starts with it and
+        # goes on with a path, a query or a fragment (or ends).
+        if last is not None and url.startswith(last[0]) and url[len(last[0]) : len(last[0]) + 1] in ("", "/", "?", "#"):
+            prefix, route, origin = last
+            target = _target(url, len(prefix))
+        else:
+            prefix, target = split_url(url)
+            known = self._routes.get(prefix)
+            if known is None:
+                known = self._work_out(prefix)
+                if len(self._routes) < self._LIMIT:
+                    self._routes[prefix] = known
+            route, origin = known
+            self._last = (prefix, route, origin)
         if route.absolute_form:
             target = prefix + target
         return route, origin, target

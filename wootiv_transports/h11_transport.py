@@ -38,16 +38,37 @@ __all__ = ["H11Transport"]
 
 _READ_SIZE = 64 * 1024
 
+_HAS_POLL = hasattr(select, "poll")
+
 
 class _Connection:
     """One open socket, its h11 state, and how many answers it has carried."""
 
-    __slots__ = ("sock", "h11", "served")
+    __slots__ = ("sock", "h11", "served", "_poller")
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.h11 = new_connection()
         self.served = 0
+        # Registered once: the idle check is then a single `poll` call.
+        self._poller: Optional["select.poll"] = None
+        if _HAS_POLL:
+            self._poller = select.poll()
+            self._poller.register(sock, select.POLLIN)
+
+    def readable(self) -> bool:
+        """Whether the idle socket is readable: closed by the server, or sent unasked bytes.
+
+        One `poll` system call; `select` (limited to small descriptor
+        numbers) only where `poll` does not exist (Windows).
+        """
+        try:
+            if self._poller is not None:
+                return bool(self._poller.poll(0))
+            readable, _, _ = select.select([self.sock], [], [], 0)
+        except (OSError, ValueError):
+            return True
+        return bool(readable)
 
     def close(self) -> None:
         try:
@@ -92,26 +113,6 @@ def _close_all(book: "PoolBook[_Connection]", lock: threading.Condition) -> None
         connections = book.drain()
     for connection in connections:
         connection.close()
-
-
-def _has_data_or_eof(sock: socket.socket) -> bool:
-    """Whether an idle socket is readable: closed by the server, or sent unasked bytes.
-
-    One `poll` system call; `select` (limited to small descriptor numbers)
-    only where `poll` does not exist (Windows).
-    """
-    try:
-        if _HAS_POLL:
-            poller = select.poll()
-            poller.register(sock, select.POLLIN)
-            return bool(poller.poll(0))
-        readable, _, _ = select.select([sock], [], [], 0)
-    except (OSError, ValueError):
-        return True
-    return bool(readable)
-
-
-_HAS_POLL = hasattr(select, "poll")
 
 
 class H11Transport:
@@ -214,7 +215,7 @@ class H11Transport:
                 for old in expired:
                     old.close()
                 if connection is not None:
-                    if not _has_data_or_eof(connection.sock):
+                    if not connection.readable():
                         return connection
                     connection.close()
                     book.forget()

@@ -27,9 +27,10 @@ exchange that failed after its first byte was written says it was.
 from __future__ import annotations
 
 import zlib
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple
 
 import h11
+import h11._events as _h11_events
 
 from wootiv_core.errors import APIConnectionError, APIResponseTooLargeError
 from wootiv_core.http import Headers, Request, Response
@@ -95,8 +96,8 @@ class _Decoder:
         return out
 
 
-def _framing_and_extras(request: Request, origin: Origin, route: Route) -> Tuple[List[Tuple[str, str]], bool]:
-    """The headers to send, and whether the body goes chunked."""
+def _framing_and_extras(request: Request, origin: Origin, route: Route) -> List[Tuple[str, str]]:
+    """The headers to send: the request's own, `Host`, the body's framing and `Accept-Encoding`."""
     headers: List[Tuple[str, str]] = [("Host", origin.authority)]
     if route.absolute_form:
         headers.extend(route.proxy_headers)
@@ -119,22 +120,34 @@ def _framing_and_extras(request: Request, origin: Origin, route: Route) -> Tuple
             headers.append(("Content-Length", str(len(content))))
     elif not has_length and not chunked:
         headers.append(("Transfer-Encoding", "chunked"))
-        chunked = True
     if not has_encoding:
         headers.append(_ACCEPT_ENCODING)
-    return headers, chunked
+    return headers
 
 
-class _HeaderCache:
-    """h11's checked form of header lists seen before.
+# h11 checks the target of every `h11.Request` with this expression; the
+# target is the one part of a request line that `_HeadCache` cannot keep, so
+# it is checked here with h11's own expression. Private to h11:
+# tests/transports/test_h11_wire_fast_path.py fails if h11 stops having it or
+# checks targets differently.
+_TARGET = _h11_events.request_target_re
 
-    h11 checks and encodes every header of every request (two regular
-    expressions per header, about a sixth of the transport's own work per
-    call). Most requests of a client carry the very same headers (its
-    `Authorization`, `Accept`, `User-Agent`, `Host`), so the checked form of a
-    whole list is kept, keyed by the list, and given to the next `h11.Request`
-    as it is. Requests with a header unique to them (an idempotency key) miss
-    and are checked as usual; the cache stops growing at `LIMIT` lists.
+_set = object.__setattr__
+
+
+class _HeadCache:
+    """h11's checked `Request` events for requests seen before, less their target.
+
+    `h11.Request(...)` checks and encodes its method and every header (two
+    regular expressions per header) and counts its `Host` headers, which was
+    about a sixth of the transport's own work per call. Most requests of a
+    client have the very same method and headers (its `Authorization`,
+    `Accept`, `User-Agent`, `Host`) and only their target differs, so h11
+    builds and checks one event per such set (`template`) and each request
+    gets a copy of it with its own target, which is checked as h11 checks
+    targets. The key is everything `_framing_and_extras` reads. Requests with
+    a header unique to them (an idempotency key) miss and are checked as
+    usual; the cache stops growing at `LIMIT` entries.
     """
 
     __slots__ = ("_known",)
@@ -142,19 +155,42 @@ class _HeaderCache:
     LIMIT = 64
 
     def __init__(self) -> None:
-        self._known: Dict[Tuple[Tuple[str, str], ...], Any] = {}
+        self._known: Dict[Tuple[Any, ...], h11.Request] = {}
 
-    def checked(self, method: str, target: str, headers: List[Tuple[str, str]]) -> Any:
-        key = tuple(headers)
-        known = self._known.get(key)
-        if known is None:
-            known = h11.Request(method=method, target=target, headers=headers).headers
+    def event(self, request: Request, origin: Origin, route: Route, target: str) -> h11.Request:
+        """The `h11.Request` of `request`, as `h11.Request(...)` would build and check it."""
+        content = request.content
+        key = (
+            request.method,
+            origin.authority,
+            route.proxy_headers if route.absolute_form else None,
+            tuple(request.headers.items()),
+            len(content) if isinstance(content, bytes) else -1,
+        )
+        template = self._known.get(key)
+        if template is None:
+            template = h11.Request(method=request.method, target="/", headers=_framing_and_extras(request, origin, route))
             if len(self._known) < self.LIMIT:
-                self._known[key] = known
-        return known
+                self._known[key] = template
+        encoded = target.encode("ascii")
+        if _TARGET.fullmatch(encoded) is None:
+            raise h11.LocalProtocolError("Illegal target characters")
+        # A copy of the checked template with another (checked) target. h11's
+        # events are frozen dataclasses whose `__init__` only checks: setting
+        # the four documented fields builds the same event without checking
+        # again what h11 checked when it built the template.
+        event = object.__new__(h11.Request)
+        _set(event, "method", template.method)
+        _set(event, "target", encoded)
+        _set(event, "headers", template.headers)
+        _set(event, "http_version", template.http_version)
+        return event
 
 
-_header_cache = _HeaderCache()
+_head_cache = _HeadCache()
+
+#: h11 never changes an event it sends, so one end of message serves every request.
+_END = h11.EndOfMessage()
 
 
 def _refused(exc: BaseException) -> ValueError:
@@ -189,9 +225,9 @@ class Exchange:
     __slots__ = (
         "request",
         "_h11",
+        "_origin",
+        "_route",
         "_target",
-        "_headers",
-        "_chunks",
         "_answer",
         "_parts",
         "_size",
@@ -204,8 +240,9 @@ class Exchange:
     def __init__(self, connection: h11.Connection, request: Request, origin: Origin, route: Route, target: str, reused: bool) -> None:
         self.request = request
         self._h11 = connection
+        self._origin = origin
+        self._route = route
         self._target = target
-        self._headers, self._chunks = _framing_and_extras(request, origin, route)
         self._answer: Optional[h11.Response] = None
         self._parts: List[bytes] = []
         self._size = 0
@@ -221,31 +258,32 @@ class Exchange:
         request = self.request
         connection = self._h11
         try:
-            headers = _header_cache.checked(request.method, self._target, self._headers)
-            event = h11.Request(method=request.method, target=self._target, headers=headers)
-            head = connection.send(event) or b""
+            head = connection.send(_head_cache.event(request, self._origin, self._route, self._target)) or b""
             content = request.content
             if isinstance(content, bytes) and len(content) <= STREAM_THRESHOLD:
                 if content:
                     head += connection.send(h11.Data(data=content)) or b""
-                return head + (connection.send(h11.EndOfMessage()) or b"")
+                return head + (connection.send(_END) or b"")
             return head
         except (h11.LocalProtocolError, UnicodeError) as exc:
             raise _refused(exc) from None
 
-    def body(self) -> Iterator[bytes]:
+    def body(self) -> Iterable[bytes]:
         """The encoded body after `head()`, chunk by chunk (nothing if `head()` held it).
 
-        A streamed body is iterated here, once per attempt, so a file is read
-        as it is sent and never held whole.
+        A streamed body is iterated as this is, once per attempt, so a file
+        is read as it is sent and never held whole.
         """
         content = self.request.content
         if isinstance(content, bytes):
             if len(content) <= STREAM_THRESHOLD:
-                return
+                return ()
             chunks: Iterable[bytes] = (content[start : start + STREAM_THRESHOLD] for start in range(0, len(content), STREAM_THRESHOLD))
         else:
             chunks = content
+        return self._encoded(chunks)
+
+    def _encoded(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
         connection = self._h11
         try:
             for chunk in chunks:
@@ -253,7 +291,7 @@ class Exchange:
                     data = connection.send(h11.Data(data=chunk))
                     if data:
                         yield data
-            end = connection.send(h11.EndOfMessage())
+            end = connection.send(_END)
         except h11.LocalProtocolError as exc:
             raise _refused(exc) from None
         if end:
@@ -367,13 +405,52 @@ class Exchange:
         parts = self._parts
         # h11 hands out bytearrays; the core's answers hold bytes.
         body = bytes(parts[0]) if len(parts) == 1 else b"".join(parts)
-        headers = Headers([(name.decode("latin-1"), value.decode("latin-1")) for name, value in answer.headers.raw_items()])
-        return Response(answer.status_code, headers, body, self.request)
+        return Response(answer.status_code, _AnswerHeaders(answer), body, self.request)
 
     @property
     def stale(self) -> bool:
         """Failed on a reused connection before any byte of the answer: worth one more try."""
         return self.reused and not self.received
+
+
+class _AnswerHeaders(Mapping[str, str]):
+    """An answer's headers, decoded into a core `Headers` when first read.
+
+    The core reads no header of a successful answer (it only parses the
+    body), so most answers never need their headers decoded; one that is read,
+    printed or pickled behaves as the `Headers` it decodes to.
+    """
+
+    __slots__ = ("_answer", "_decoded")
+
+    def __init__(self, answer: h11.Response) -> None:
+        self._answer = answer
+        self._decoded: Optional[Headers] = None
+
+    def _headers(self) -> Headers:
+        decoded = self._decoded
+        if decoded is None:
+            pairs = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in self._answer.headers.raw_items()]
+            decoded = self._decoded = Headers(pairs)
+        return decoded
+
+    def __getitem__(self, name: str) -> str:
+        return self._headers()[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._headers()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._headers())
+
+    def __len__(self) -> int:
+        return len(self._headers())
+
+    def __repr__(self) -> str:
+        return repr(self._headers())
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return self._headers().__reduce__()
 
 
 class Tunnel:

@@ -487,6 +487,42 @@ async def test_the_attempt_bound_cuts_off_a_trickling_answer(native: Driver) -> 
         server.close()
 
 
+def _answers_after(delays: List[float]) -> Any:
+    """A handler answering the n-th request on its connection after `delays[n]` seconds."""
+
+    def handler(peer: Peer) -> None:
+        for delay in delays:
+            if peer.read_request() is None:
+                return
+            time.sleep(delay)
+            peer.send(answer())
+
+    return handler
+
+
+async def test_each_call_on_a_kept_alive_connection_is_bounded_by_its_own_limits(native: Driver) -> None:
+    # The asyncio side keeps one timer per connection from call to call: a
+    # timer armed by an earlier, shorter call must not cut a later, longer
+    # one short, nor a call without limits, and one armed by a longer call
+    # must not let a later, shorter one wait past its own limit.
+    server = RawServer(_answers_after([0.0, 0.6, 0.0, 0.6, 5.0]))
+    transport = native.make()
+    try:
+        await _get(native, transport, server.url(), Timeout(0.3))
+        assert (await _get(native, transport, server.url(), Timeout(None))).status_code == 200
+        await _get(native, transport, server.url(), Timeout(0.3))
+        assert (await _get(native, transport, server.url(), Timeout(2.0))).status_code == 200
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError) as caught:
+            await _get(native, transport, server.url(), Timeout(10.0, read=0.3))
+        assert 0.25 < time.monotonic() - started < 1.2
+        assert caught.value.sent is True and "reading the answer" in str(caught.value)
+        assert server.accepted == 1
+    finally:
+        await native.close(transport)
+        server.close()
+
+
 async def test_after_a_stale_try_a_failed_reconnect_says_the_request_may_have_been_sent(native: Driver) -> None:
     server = RawServer(_drops_second_request)
     transport = native.make()
