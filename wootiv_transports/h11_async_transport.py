@@ -473,7 +473,7 @@ class AsyncH11Transport:
                 # After a stale try, the request may have reached the server.
                 exc.sent = exc.sent or fresh
                 raise
-            exchange = Exchange(connection.h11, request, origin, route, target, connection.served > 0)
+            exchange = Exchange(connection.h11, self._options.heads, request, origin, route, target, connection.served > 0)
             try:
                 await self._exchange(connection, exchange, timeout, deadline)
             except _Stale:

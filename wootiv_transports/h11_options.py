@@ -17,6 +17,7 @@ from typing import Mapping, Optional
 
 from .h11_pool import check_limits
 from .h11_routes import Router, proxy_settings
+from .h11_wire import HeadCache
 
 __all__ = ["NativeOptions"]
 
@@ -24,7 +25,7 @@ __all__ = ["NativeOptions"]
 class NativeOptions:
     """What both sides of the native transport are configured with."""
 
-    __slots__ = ("router", "max_connections", "max_keepalive_connections", "keepalive_expiry", "_ssl", "_lock")
+    __slots__ = ("router", "heads", "max_connections", "max_keepalive_connections", "keepalive_expiry", "_ssl", "_lock")
 
     def __init__(
         self,
@@ -46,6 +47,7 @@ class NativeOptions:
         check_limits(max_connections, max_keepalive_connections, keepalive_expiry)
         environ: Mapping[str, str] = os.environ if trust_env else {}
         self.router = Router(proxy_settings(proxy, proxies, environ))
+        self.heads = HeadCache()
         self.max_connections = max_connections
         self.max_keepalive_connections = max_keepalive_connections
         self.keepalive_expiry = keepalive_expiry

@@ -179,7 +179,7 @@ class H11Transport:
                 # After a stale try, the request may have reached the server.
                 exc.sent = exc.sent or fresh
                 raise
-            exchange = Exchange(connection.h11, request, origin, route, target, connection.served > 0)
+            exchange = Exchange(connection.h11, self._options.heads, request, origin, route, target, connection.served > 0)
             try:
                 response = self._exchange(connection, exchange, clock)
             except _Stale:

@@ -37,7 +37,7 @@ from wootiv_core.http import Headers, Request, Response
 
 from .h11_routes import Origin, Route
 
-__all__ = ["Exchange", "Tunnel", "new_connection", "MAX_HEADER_BYTES", "STREAM_THRESHOLD"]
+__all__ = ["Exchange", "HeadCache", "Tunnel", "new_connection", "MAX_HEADER_BYTES", "STREAM_THRESHOLD"]
 
 #: The largest header block (status line and headers) accepted from a server.
 MAX_HEADER_BYTES = 64 * 1024
@@ -126,7 +126,7 @@ def _framing_and_extras(request: Request, origin: Origin, route: Route) -> List[
 
 
 # h11 checks the target of every `h11.Request` with this expression; the
-# target is the one part of a request line that `_HeadCache` cannot keep, so
+# target is the one part of a request line that `HeadCache` cannot keep, so
 # it is checked here with h11's own expression. Private to h11:
 # tests/transports/test_h11_wire_fast_path.py fails if h11 stops having it or
 # checks targets differently.
@@ -135,7 +135,7 @@ _TARGET = _h11_events.request_target_re
 _set = object.__setattr__
 
 
-class _HeadCache:
+class HeadCache:
     """h11's checked `Request` events for requests seen before, less their target.
 
     `h11.Request(...)` checks and encodes its method and every header (two
@@ -147,7 +147,9 @@ class _HeadCache:
     gets a copy of it with its own target, which is checked as h11 checks
     targets. The key is everything `_framing_and_extras` reads. Requests with
     a header unique to them (an idempotency key) miss and are checked as
-    usual; the cache stops growing at `LIMIT` entries.
+    usual; the cache stops growing at `LIMIT` entries. Each transport keeps
+    its own (`NativeOptions.heads`), so the headers it holds, an API key
+    among them, live no longer than the transport.
     """
 
     __slots__ = ("_known",)
@@ -187,7 +189,6 @@ class _HeadCache:
         return event
 
 
-_head_cache = _HeadCache()
 
 #: h11 never changes an event it sends, so one end of message serves every request.
 _END = h11.EndOfMessage()
@@ -225,6 +226,7 @@ class Exchange:
     __slots__ = (
         "request",
         "_h11",
+        "_heads",
         "_origin",
         "_route",
         "_target",
@@ -237,9 +239,12 @@ class Exchange:
         "reused",
     )
 
-    def __init__(self, connection: h11.Connection, request: Request, origin: Origin, route: Route, target: str, reused: bool) -> None:
+    def __init__(
+        self, connection: h11.Connection, heads: HeadCache, request: Request, origin: Origin, route: Route, target: str, reused: bool
+    ) -> None:
         self.request = request
         self._h11 = connection
+        self._heads = heads
         self._origin = origin
         self._route = route
         self._target = target
@@ -258,7 +263,7 @@ class Exchange:
         request = self.request
         connection = self._h11
         try:
-            head = connection.send(_head_cache.event(request, self._origin, self._route, self._target)) or b""
+            head = connection.send(self._heads.event(request, self._origin, self._route, self._target)) or b""
             content = request.content
             if isinstance(content, bytes) and len(content) <= STREAM_THRESHOLD:
                 if content:

@@ -1,6 +1,6 @@
 """The native transport's shortcuts against the slow paths they stand for.
 
-`_HeadCache` copies a checked `h11.Request` with another target instead of
+`HeadCache` copies a checked `h11.Request` with another target instead of
 building it again, checking the target with h11's own (private) expression;
 the answer's headers are decoded only when read; the router finds the prefix
 it routed last without splitting the URL. These tests fail if h11 stops
@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from wootiv_core.http import Headers, Request
 from wootiv_transports import h11_wire
 from wootiv_transports.h11_routes import ProxySettings, Router
-from wootiv_transports.h11_wire import Exchange, new_connection
+from wootiv_transports.h11_wire import Exchange, HeadCache, new_connection
 
 HEADERS = {"Accept": "application/json", "User-Agent": "Wootiv/Python 1.0.0", "Authorization": "Bearer k"}
 
@@ -41,7 +41,7 @@ def _reference(request: Request, target: str) -> Tuple[Optional[h11.Request], Op
 def _fast(request: Request, target: str) -> Tuple[Optional[h11.Request], Optional[str]]:
     router = Router(ProxySettings())
     route, origin, _ = router.route(request.url)
-    cache = h11_wire._HeadCache()  # pyright: ignore[reportPrivateUsage]
+    cache = HeadCache()
     try:
         cache.event(request, origin, route, "/warm")  # the template is built and kept first
         return cache.event(request, origin, route, target), None
@@ -89,7 +89,7 @@ def test_the_cached_request_matches_h11_for_each_kind_of_request(method: str, he
 
 def test_requests_that_differ_in_what_framing_reads_do_not_share_an_entry() -> None:
     router = Router(ProxySettings())
-    cache = h11_wire._HeadCache()  # pyright: ignore[reportPrivateUsage]
+    cache = HeadCache()
     seen: List[h11.Request] = []
     for url, content in [
         ("http://127.0.0.1:8000/x", b"ab"),
@@ -108,7 +108,7 @@ def test_requests_that_differ_in_what_framing_reads_do_not_share_an_entry() -> N
 def _answered(raw: bytes) -> Exchange:
     router = Router(ProxySettings())
     route, origin, target = router.route("http://127.0.0.1:8000/x")
-    exchange = Exchange(new_connection(), Request("GET", "http://127.0.0.1:8000/x", dict(HEADERS)), origin, route, target, False)
+    exchange = Exchange(new_connection(), HeadCache(), Request("GET", "http://127.0.0.1:8000/x", dict(HEADERS)), origin, route, target, False)
     exchange.head()
     assert exchange.feed(raw)
     return exchange
