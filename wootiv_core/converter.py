@@ -34,7 +34,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from .json_decoding import MAX_JSON_DEPTH, too_deep
 from .model import BOOKKEEPING, Model, is_model_class, read_iso, wire_name
-from .model_compiler import compile_model
+from .model_compiler import compile_model, compiles
 
 __all__ = ["ShapeError", "TooDeep", "structure", "structurer", "parse_datetime", "unknown_fields", "wrong_kind"]
 
@@ -231,10 +231,14 @@ def _build(detailed: bool) -> cattrs.Converter:
     # Registered after the list factory: the later registration wins.
     conv.register_structure_hook_factory(_is_free_form, _free_form_hook)
 
-    def compiled_hook(cls: Type[Model]) -> Callable[[Any, Any], Model]:
-        return compile_model(cls, conv.get_structure_hook, unknown_fields)
+    def compiled_hook(tp: Any) -> Callable[[Any, Any], Any]:
+        return compile_model(tp, conv.get_structure_hook, unknown_fields)
 
-    conv.register_structure_hook_factory(is_model_class, model_hook if detailed else compiled_hook)
+    if detailed:
+        conv.register_structure_hook_factory(is_model_class, model_hook)
+    else:
+        # Models and lists of models (after the list factory, so that it wins for those).
+        conv.register_structure_hook_factory(compiles, compiled_hook)
     return conv
 
 

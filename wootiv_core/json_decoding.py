@@ -28,7 +28,7 @@ from typing import Any, Dict, Iterable, List, Tuple, Union, cast
 
 import orjson
 
-__all__ = ["loads", "too_deep", "MAX_JSON_DEPTH", "NestingError"]
+__all__ = ["loads", "decoded_key", "too_deep", "MAX_JSON_DEPTH", "NestingError"]
 
 #: The deepest nesting of arrays and objects the SDK accepts in a free-form
 #: value. A deeper one makes the answer an `APIResponseValidationError`.
@@ -62,6 +62,22 @@ def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
 
 
 _CONTAINERS = (dict, list)
+
+
+def decoded_key(name: str) -> str:
+    """`name` as the very string object that `loads` gives for the object key `name`.
+
+    orjson keeps a cache of object keys for the life of the process (up to
+    2,048 keys of at most 64 bytes), documented as avoiding duplicate
+    strings: a cached key is decoded as the same string object every time
+    (a test watches this). A dict lookup with that object matches on
+    identity and skips comparing characters, as a lookup with an equal
+    string (such as a literal in code) must; the compiled models look their
+    fields up with these. Should orjson make a new string, lookups still
+    find the key by equality, only more slowly.
+    """
+    key: str = next(iter(orjson.loads(orjson.dumps({name: None}))))
+    return key
 
 
 def loads(content: Union[bytes, str]) -> Any:

@@ -8,7 +8,7 @@ import pytest
 
 from wootiv_core.api import models
 from wootiv_core.converter import TooDeep, structure
-from wootiv_core.json_decoding import MAX_JSON_DEPTH, NestingError, loads, too_deep
+from wootiv_core.json_decoding import MAX_JSON_DEPTH, NestingError, decoded_key, loads, too_deep
 
 BOM = b"\xef\xbb\xbf"  # orjson refuses it; the standard library decides
 
@@ -73,3 +73,11 @@ def test_a_value_kept_raw_by_lenient_mode_is_bounded_too() -> None:
     assert structure({"id": [1]}, models.ReferenceIDDto, strict=False).id == [1]
     with pytest.raises(TooDeep):
         structure({"id": nested(MAX_JSON_DEPTH + 1)}, models.ReferenceIDDto, strict=False)
+
+
+def test_decoded_keys_are_the_objects_decoding_gives() -> None:
+    # The compiled models look fields up with these, so that a lookup matches
+    # on identity; this fails if orjson stops handing out one string per key.
+    key = decoded_key("date_created")
+    page = loads(b'[{"date_created": 1}, {"date_created": 2}]')
+    assert key == "date_created" and all(next(iter(item)) is key for item in page)

@@ -157,3 +157,21 @@ def test_records_nested_deeper_than_written_inline_are_read_and_checked() -> Non
     with pytest.raises(ShapeError, match="label"):
         structure(deep, Level1, strict=True)
     assert structure(deep, Level1, strict=False).inner.inner.inner.inner.inner.label == 7
+
+
+@pytest.mark.parametrize("cls", MODELS, ids=lambda cls: cls.__name__)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_list_of_models_agrees_with_cattrs(cls: Type[Model], data: st.DataObject) -> None:
+    # A list of models is read by one compiled function with the loop inside.
+    tp = List[cls]  # pyright: ignore[reportGeneralTypeIssues]
+    wire: Any = data.draw(st.lists(perturbed(cls), max_size=3) | near_misses)
+
+    def listed(converter: Any) -> Any:
+        try:
+            items = converter.structure(wire, tp)
+        except Exception:  # noqa: BLE001 - any failure counts as "rejected"
+            return "rejected"
+        return [(item, item.to_dict(), item._unset) for item in items]  # pyright: ignore[reportPrivateUsage]
+
+    assert listed(_fast) == listed(_detailed)
