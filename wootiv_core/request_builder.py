@@ -16,7 +16,7 @@ from .checks import check_headers, check_url_length
 from .config import ClientConfig
 from .http import Body, Request, Timeout
 from .multipart import FileSource, encode_multipart
-from .operation import NOT_GIVEN, Call, Param, Schema
+from .operation import NOT_GIVEN, Call, Schema
 from .urls import PathValueError, encode_query, render_path
 
 __all__ = ["build_request", "to_wire", "WRITE_METHODS"]
@@ -74,10 +74,6 @@ def to_wire(value: Any, schema: Schema, label: str) -> Any:
     return value
 
 
-def _label(call: Call[Any], param: Param) -> str:
-    return f"{call.op.id}({param.python}=)"
-
-
 def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = None) -> Request:
     """The request for `call`, with the client's settings applied.
 
@@ -94,33 +90,33 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
     query: Dict[str, Any] = dict(config.default_query) if config.default_query else {}
     json_body: Dict[str, Any] = {}
     files: List[Tuple[str, FileSource]] = []
-    for param in op.params:
-        value = args.get(param.python, NOT_GIVEN)
-        where = param.where
+    for argument in op.arguments:
+        value = args.get(argument.python, NOT_GIVEN)
         if value is NOT_GIVEN:
-            if param.required and where != "unused":
-                raise TypeError(f"{op.id}() is missing the required argument {param.python!r}")
+            if argument.required:
+                raise TypeError(f"{op.id}() is missing the required argument {argument.python!r}")
             continue
-        if where == "path":
+        step = argument.step
+        if step == "path":
             if not isinstance(value, str):
-                raise TypeError(f"{_label(call, param)} must be a str, got {type(value).__name__}")
+                raise TypeError(f"{argument.label} must be a str, got {type(value).__name__}")
             if not value:
-                raise ValueError(f"{_label(call, param)} must be a non-empty string")
-            path_values[param.wire] = value
-        elif where == "unused" or (value is None and not param.required):
+                raise ValueError(f"{argument.label} must be a non-empty string")
+            path_values[argument.wire] = value
+        elif step == "unused" or (value is None and not argument.required):
             continue
-        elif param.schema.kind == "file" or (param.schema.items is not None and param.schema.items.kind == "file"):
-            if param.schema.kind == "array" and not isinstance(value, (list, tuple)):
-                raise TypeError(f"{_label(call, param)} must be a list of files, got {type(value).__name__}")
-            parts: Sequence[Any] = cast(Sequence[Any], value) if param.schema.kind == "array" else [value]
+        elif step == "query":
+            query[argument.wire] = value if type(value) in argument.plain else to_wire(value, argument.schema, argument.label)
+        elif step == "body":
+            json_body[argument.wire] = value if type(value) in argument.plain else to_wire(value, argument.schema, argument.label)
+        else:
+            if step == "files" and not isinstance(value, (list, tuple)):
+                raise TypeError(f"{argument.label} must be a list of files, got {type(value).__name__}")
+            parts: Sequence[Any] = cast(Sequence[Any], value) if step == "files" else [value]
             for part in parts:
                 if not isinstance(part, FileSource):
-                    raise TypeError(f"{_label(call, param)} must be a file, got {type(part).__name__}")
-                files.append((param.wire, part))
-        elif where == "query":
-            query[param.wire] = to_wire(value, param.schema, _label(call, param))
-        else:
-            json_body[param.wire] = to_wire(value, param.schema, _label(call, param))
+                    raise TypeError(f"{argument.label} must be a file, got {type(part).__name__}")
+                files.append((argument.wire, part))
     if options.extra_query:
         query.update(options.extra_query)
     if options.extra_body:
@@ -129,8 +125,8 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
     try:
         url = config.api_root + (render_path(op.path, path_values) if path_values else op.path)
     except PathValueError as exc:
-        param = next(param for param in op.params if param.wire == exc.name)
-        raise ValueError(f"{_label(call, param)} {exc.problem}") from None
+        label = next(argument.label for argument in op.arguments if argument.wire == exc.name)
+        raise ValueError(f"{label} {exc.problem}") from None
     query_string = encode_query(query.items()) if query else ""
     if query_string:
         url = f"{url}?{query_string}"

@@ -65,6 +65,8 @@ def _converter(op: Operation[Any], tp: Any, strict: bool) -> Convert:
 
 
 def _page_number(value: Any) -> Optional[int]:
+    if type(value) is int:
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     if not math.isfinite(value) or int(value) != value:
