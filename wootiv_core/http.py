@@ -78,7 +78,7 @@ class Headers(Mapping[str, str]):
         elif items is None:
             pairs = ()
         else:
-            pairs = cast(Mapping[str, str], items).items()
+            pairs = cast("Mapping[str, str]", items).items()
         self._items: Dict[str, Tuple[str, str]] = {name.lower(): (name, value) for name, value in pairs}
 
     def __getitem__(self, name: str) -> str:

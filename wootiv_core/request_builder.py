@@ -8,6 +8,7 @@ with Python names (`mailbox_hash`) and leave with wire names (`MailboxHash`).
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as _dt
 import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, cast
@@ -50,13 +51,14 @@ def to_wire(value: Any, schema: Schema, label: str) -> Any:
     if kind == "array":
         if not isinstance(value, (list, tuple)):
             raise TypeError(f"{label} must be a list, got {type(value).__name__}")
-        items = cast(Sequence[Any], value)
+        items = cast("Sequence[Any]", value)
         item_schema = schema.items or Schema("any")
         return [to_wire(item, item_schema, f"{label}[{index}]") for index, item in enumerate(items)]
     if kind == "object":
-        if not isinstance(value, Mapping):
+        # The ABC itself: `typing.Mapping` answers the same through a slower detour.
+        if not isinstance(value, collections.abc.Mapping):
             raise TypeError(f"{label} must be a dict, got {type(value).__name__}")
-        given = cast(Mapping[str, Any], value)
+        given = cast("Mapping[str, Any]", value)
         if not schema.fields:
             return dict(given)
         out: Dict[str, Any] = {}
@@ -112,7 +114,7 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
         else:
             if step == "files" and not isinstance(value, (list, tuple)):
                 raise TypeError(f"{argument.label} must be a list of files, got {type(value).__name__}")
-            parts: Sequence[Any] = cast(Sequence[Any], value) if step == "files" else [value]
+            parts: Sequence[Any] = cast("Sequence[Any]", value) if step == "files" else [value]
             for part in parts:
                 if not isinstance(part, FileSource):
                     raise TypeError(f"{argument.label} must be a file, got {type(part).__name__}")
