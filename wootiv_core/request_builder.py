@@ -165,8 +165,14 @@ def _override_headers(
     (the client's were checked once, when it was made).
     """
     check_headers(extra, "extra_headers")
+    # By lower-cased name, in sending order (the SDK's own names differ in
+    # more than case): a header given moves to the end, as if removed and
+    # added again, and each name is lower-cased once rather than once per
+    # header it is compared with.
+    merged = {key.lower(): (key, item) for key, item in headers.items()}
     for name, value in (*defaults.items(), *extra.items()):
-        headers = {key: item for key, item in headers.items() if key.lower() != name.lower()}
+        lowered = name.lower()
+        merged.pop(lowered, None)
         if value is not None:
-            headers[name] = value
-    return headers
+            merged[lowered] = (name, value)
+    return dict(merged.values())

@@ -16,9 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wootiv_core.api import operations as ops
+from wootiv_core.config import ClientConfig
 from wootiv_core.http import Headers, Request, Response
-from wootiv_core.operation import SENT_AS_GIVEN, Schema
-from wootiv_core.request_builder import to_wire
+from wootiv_core.operation import SENT_AS_GIVEN, Call, CallOptions, Schema
+from wootiv_core.request_builder import build_request, to_wire
 from wootiv_core.results import result_reader
 from wootiv_core.urls import encode_query
 
@@ -96,3 +97,27 @@ def test_page_numbers_read_from_ints_as_from_the_same_floats(number: int) -> Non
     assert (exact.page, exact.page_count, exact.total, exact.count) == (number,) * 4
     if abs(number) < 2**53:
         assert exact == read(float(number))
+
+
+def _override_one_by_one(headers: Dict[str, str], overrides: List[Tuple[str, Any]]) -> Dict[str, str]:
+    """The plain rule: each header given removes every header of its name, in any case, then is added."""
+    for name, value in overrides:
+        headers = {key: item for key, item in headers.items() if key.lower() != name.lower()}
+        if value is not None:
+            headers[name] = value
+    return headers
+
+
+HEADER_NAMES = st.sampled_from(["Accept", "accept", "ACCEPT", "User-Agent", "user-agent", "Authorization", "Content-Type", "content-type", "Idempotency-Key", "X-A", "x-a"])
+HEADER_MAPS = st.dictionaries(HEADER_NAMES, st.one_of(st.none(), st.sampled_from(["1", "two", "a b"])), max_size=5)
+
+
+@given(HEADER_MAPS, HEADER_MAPS, st.booleans())
+def test_headers_given_override_as_if_applied_one_by_one(defaults: Dict[str, Any], extra: Dict[str, Any], write: bool) -> None:
+    config = ClientConfig(api_key="k", base_url="http://api.test")
+    op, args = (ops.ROLES_CREATE, {"name": "n", "description": "d"}) if write else (ops.ROLES_RETRIEVE, {"id": "r"})
+    plain = build_request(config, Call(op, args), "nonce")
+    given_config = ClientConfig(api_key="k", base_url="http://api.test", default_headers=defaults)
+    request = build_request(given_config, Call(op, args, CallOptions(extra_headers=extra)), "nonce")
+    expected = _override_one_by_one(dict(plain.headers), [*defaults.items(), *extra.items()])
+    assert list(request.headers.items()) == list(expected.items())
