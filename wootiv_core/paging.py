@@ -47,4 +47,5 @@ def next_call(call: PagedCall[T], page: PageData[T]) -> Optional[PagedCall[T]]:
     following = page.page + 1
     if isinstance(asked, int) and following <= asked:
         return None
-    return attrs.evolve(call, args={**call.args, "page": following})
+    # Built directly: `attrs.evolve` would cost more than reading the page's numbers.
+    return PagedCall(call.op, {**call.args, "page": following}, call.options)

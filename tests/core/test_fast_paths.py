@@ -11,16 +11,20 @@ import datetime
 import json
 from typing import Any, Dict, List, Tuple
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from wootiv_core.api import operations as ops
 from wootiv_core.config import ClientConfig
-from wootiv_core.http import Headers, Request, Response
-from wootiv_core.operation import SENT_AS_GIVEN, Call, CallOptions, Schema
+from wootiv_core.exchange import Send, exchange
+from wootiv_core.http import Headers, Request, Response, Timeout
+from wootiv_core.operation import SENT_AS_GIVEN, Call, CallOptions, PagedCall, Schema
+from wootiv_core.paging import PageData, next_call
 from wootiv_core.request_builder import build_request, to_wire
 from wootiv_core.results import result_reader
+from wootiv_core.retries import RetryPolicy
 from wootiv_core.urls import encode_query
 
 
@@ -121,3 +125,20 @@ def test_headers_given_override_as_if_applied_one_by_one(defaults: Dict[str, Any
     request = build_request(given_config, Call(op, args, CallOptions(extra_headers=extra)), "nonce")
     expected = _override_one_by_one(dict(plain.headers), [*defaults.items(), *extra.items()])
     assert list(request.headers.items()) == list(expected.items())
+
+
+def test_an_attempt_under_a_deadline_keeps_every_field_of_the_request_but_its_timeout() -> None:
+    # Every field away from its default, so that one left behind would show.
+    request = Request("PATCH", "http://api.test/role/r", {"Idempotency-Key": "k"}, b"{}", Timeout(30.0), 1234)
+    assert all(getattr(request, field.name) != field.default for field in attrs.fields(Request) if field.default is not attrs.NOTHING)
+    flow = exchange(request, lambda response: None, RetryPolicy(), now=lambda: 0.0, random=lambda: 0.0, clock=lambda: 100.0, deadline=110.0)
+    step = next(flow)
+    assert isinstance(step, Send)
+    assert step.request == attrs.evolve(request, timeout=request.timeout.within(10.0))
+    assert step.request.timeout == Timeout(30.0).within(10.0)
+
+
+def test_the_next_page_call_is_the_call_with_the_page_changed() -> None:
+    call = PagedCall(ops.ROLES_LIST, {"limit": 10, "page": 2}, CallOptions(extra_query={"a": "b"}, timeout=5.0))
+    following = next_call(call, PageData(["x"], 2, 5, None))
+    assert following == attrs.evolve(call, args={"limit": 10, "page": 3}) and type(following) is PagedCall
