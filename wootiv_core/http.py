@@ -12,7 +12,7 @@ aiohttp at 32 concurrent calls (see docs/performance.md).
 from __future__ import annotations
 
 import codecs
-from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Tuple, Union, cast
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union, cast
 
 import attrs
 
@@ -73,12 +73,14 @@ class Headers(Mapping[str, str]):
         pairs: Iterable[Tuple[str, str]]
         # A list first: transports pass lists, and the `Mapping` check alone
         # would cost a fifth of building the headers.
-        if isinstance(items, list) or (items is not None and not isinstance(items, Mapping)):
-            pairs = items
+        if type(items) is list:
+            pairs = cast("List[Tuple[str, str]]", items)
         elif items is None:
             pairs = ()
-        else:
+        elif isinstance(items, Mapping):
             pairs = cast("Mapping[str, str]", items).items()
+        else:
+            pairs = items
         self._items: Dict[str, Tuple[str, str]] = {name.lower(): (name, value) for name, value in pairs}
 
     def __getitem__(self, name: str) -> str:
