@@ -115,7 +115,7 @@ def check_headers(headers: Mapping[str, Optional[str]], where: str) -> None:
     # `type() is dict` first: an ABC check costs more than checking a header.
     if type(headers) is not dict and not isinstance(headers, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise TypeError(f"{where} must be a mapping of header names to values, got {type(headers).__name__}")
-    for name, value in cast(Mapping[str, Optional[str]], headers).items():
+    for name, value in cast("Mapping[str, Optional[str]]", headers).items():
         check_header(name, value)
 
 

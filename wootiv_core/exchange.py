@@ -103,7 +103,10 @@ def exchange(
             remaining = deadline - started
             if remaining <= 0:
                 raise _past_deadline(request, budget, retry) from error
-            attempt = attrs.evolve(request, timeout=request.timeout.within(remaining))
+            # Built directly rather than by `attrs.evolve`, which costs
+            # microseconds per attempt; a test checks that every other field is kept.
+            timeout = request.timeout.within(remaining)
+            attempt = Request(request.method, request.url, request.headers, request.content, timeout, request.max_response_size)
         if debug:
             log.debug("Sending %s %s", request.method, request.url)
         try:

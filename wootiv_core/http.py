@@ -12,7 +12,7 @@ aiohttp at 32 concurrent calls (see docs/performance.md).
 from __future__ import annotations
 
 import codecs
-from typing import Any, Dict, Iterable, Iterator, Mapping, Optional, Tuple, Union, cast
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Tuple, Union, cast
 
 import attrs
 
@@ -71,10 +71,14 @@ class Headers(Mapping[str, str]):
 
     def __init__(self, items: Union[Mapping[str, str], Iterable[Tuple[str, str]], None] = None) -> None:
         pairs: Iterable[Tuple[str, str]]
-        if items is None:
+        # A list first: transports pass lists, and the `Mapping` check alone
+        # would cost a fifth of building the headers.
+        if type(items) is list:
+            pairs = cast("List[Tuple[str, str]]", items)
+        elif items is None:
             pairs = ()
         elif isinstance(items, Mapping):
-            pairs = cast(Mapping[str, str], items).items()
+            pairs = cast("Mapping[str, str]", items).items()
         else:
             pairs = items
         self._items: Dict[str, Tuple[str, str]] = {name.lower(): (name, value) for name, value in pairs}

@@ -12,7 +12,7 @@ turn any call into a `Request`, and lets tests walk all operations.
 
 from __future__ import annotations
 
-from typing import Any, Generic, Mapping, Optional, Tuple, TypeVar, Union
+from typing import Any, Dict, Generic, Mapping, Optional, Tuple, TypeVar, Union
 
 import attrs
 
@@ -24,6 +24,8 @@ __all__ = [
     "Schema",
     "Field",
     "Param",
+    "Argument",
+    "SENT_AS_GIVEN",
     "Operation",
     "CallOptions",
     "Call",
@@ -102,6 +104,55 @@ class Param:
     required: bool = False
 
 
+#: For each scalar kind, the exact types whose values `to_wire` sends as
+#: they are, after a check they cannot fail: `build_request` sends those
+#: without calling it. (A `bool` is no `integer`, and a `datetime` is
+#: converted, so neither is listed there.)
+SENT_AS_GIVEN: Dict[str, Tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "datetime": (str,),
+}
+
+
+@attrs.frozen
+class Argument:
+    """One parameter of an operation as `build_request` reads it, worked out once per operation.
+
+    `step` says what is done with a value: `path`, `query`, `body`, `file`
+    (one upload), `files` (a list of uploads) or `unused`. `required` is
+    whether leaving it out is an error (never for an `unused` one).
+    `label` names it in messages (`roles.create(name=)`), and `plain` are
+    the exact types sent without a check (`SENT_AS_GIVEN`). A slotted class:
+    its attributes read faster than a tuple unpacks.
+    """
+
+    python: str
+    wire: str
+    step: str
+    required: bool
+    label: str
+    schema: Schema
+    plain: Tuple[type, ...]
+
+
+def _argument(operation_id: str, param: Param) -> Argument:
+    schema = param.schema
+    if param.where in ("path", "unused"):
+        step = param.where
+    elif schema.kind == "file":
+        step = "file"
+    elif schema.items is not None and schema.items.kind == "file":
+        step = "files"
+    else:
+        step = "query" if param.where == "query" else "body"
+    required = param.required and step != "unused"
+    label = f"{operation_id}({param.python}=)"
+    return Argument(param.python, param.wire, step, required, label, schema, SENT_AS_GIVEN.get(schema.kind, ()))
+
+
 @attrs.frozen(eq=False)
 class Operation(Generic[T]):
     """One endpoint of the API, as the spec describes it.
@@ -109,6 +160,8 @@ class Operation(Generic[T]):
     `result` is the type a successful answer is read into (`None`: the body
     is ignored). For a paginated list, `result` is the item type and
     `paginated` is true. `body` is `json`, `multipart` or `None`.
+    `arguments` are the `params` as `build_request` reads them, worked out
+    here once rather than on every call.
     """
 
     id: str
@@ -120,6 +173,10 @@ class Operation(Generic[T]):
     body: Optional[str] = None
     paginated: bool = False
     summary: str = ""
+    arguments: Tuple[Argument, ...] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "arguments", tuple(_argument(self.id, param) for param in self.params))
 
 
 # `CallOptions`, `Call` and `PagedCall` are built on every call, so they are

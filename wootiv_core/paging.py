@@ -19,7 +19,9 @@ __all__ = ["PageData", "next_call"]
 T = TypeVar("T")
 
 
-@attrs.frozen
+# Built for every page read: a plain slotted class, a third of the cost of a
+# frozen one to build. Nothing changes it once made.
+@attrs.define
 class PageData(Generic[T]):
     """The items of one page and its envelope's numbers (`None` where the server gave none)."""
 
@@ -45,4 +47,5 @@ def next_call(call: PagedCall[T], page: PageData[T]) -> Optional[PagedCall[T]]:
     following = page.page + 1
     if isinstance(asked, int) and following <= asked:
         return None
-    return attrs.evolve(call, args={**call.args, "page": following})
+    # Built directly: `attrs.evolve` would cost more than reading the page's numbers.
+    return PagedCall(call.op, {**call.args, "page": following}, call.options)

@@ -8,6 +8,7 @@ with Python names (`mailbox_hash`) and leave with wire names (`MailboxHash`).
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as _dt
 import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, cast
@@ -16,7 +17,7 @@ from .checks import check_headers, check_url_length
 from .config import ClientConfig
 from .http import Body, Request, Timeout
 from .multipart import FileSource, encode_multipart
-from .operation import NOT_GIVEN, Call, Param, Schema
+from .operation import NOT_GIVEN, Call, Schema
 from .urls import PathValueError, encode_query, render_path
 
 __all__ = ["build_request", "to_wire", "WRITE_METHODS"]
@@ -50,13 +51,14 @@ def to_wire(value: Any, schema: Schema, label: str) -> Any:
     if kind == "array":
         if not isinstance(value, (list, tuple)):
             raise TypeError(f"{label} must be a list, got {type(value).__name__}")
-        items = cast(Sequence[Any], value)
+        items = cast("Sequence[Any]", value)
         item_schema = schema.items or Schema("any")
         return [to_wire(item, item_schema, f"{label}[{index}]") for index, item in enumerate(items)]
     if kind == "object":
-        if not isinstance(value, Mapping):
+        # The ABC itself: `typing.Mapping` answers the same through a slower detour.
+        if not isinstance(value, collections.abc.Mapping):
             raise TypeError(f"{label} must be a dict, got {type(value).__name__}")
-        given = cast(Mapping[str, Any], value)
+        given = cast("Mapping[str, Any]", value)
         if not schema.fields:
             return dict(given)
         out: Dict[str, Any] = {}
@@ -72,10 +74,6 @@ def to_wire(value: Any, schema: Schema, label: str) -> Any:
             raise TypeError(f"{label} is missing required key(s): {', '.join(missing)}")
         return out
     return value
-
-
-def _label(call: Call[Any], param: Param) -> str:
-    return f"{call.op.id}({param.python}=)"
 
 
 def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = None) -> Request:
@@ -94,33 +92,33 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
     query: Dict[str, Any] = dict(config.default_query) if config.default_query else {}
     json_body: Dict[str, Any] = {}
     files: List[Tuple[str, FileSource]] = []
-    for param in op.params:
-        value = args.get(param.python, NOT_GIVEN)
-        where = param.where
+    for argument in op.arguments:
+        value = args.get(argument.python, NOT_GIVEN)
         if value is NOT_GIVEN:
-            if param.required and where != "unused":
-                raise TypeError(f"{op.id}() is missing the required argument {param.python!r}")
+            if argument.required:
+                raise TypeError(f"{op.id}() is missing the required argument {argument.python!r}")
             continue
-        if where == "path":
+        step = argument.step
+        if step == "path":
             if not isinstance(value, str):
-                raise TypeError(f"{_label(call, param)} must be a str, got {type(value).__name__}")
+                raise TypeError(f"{argument.label} must be a str, got {type(value).__name__}")
             if not value:
-                raise ValueError(f"{_label(call, param)} must be a non-empty string")
-            path_values[param.wire] = value
-        elif where == "unused" or (value is None and not param.required):
+                raise ValueError(f"{argument.label} must be a non-empty string")
+            path_values[argument.wire] = value
+        elif step == "unused" or (value is None and not argument.required):
             continue
-        elif param.schema.kind == "file" or (param.schema.items is not None and param.schema.items.kind == "file"):
-            if param.schema.kind == "array" and not isinstance(value, (list, tuple)):
-                raise TypeError(f"{_label(call, param)} must be a list of files, got {type(value).__name__}")
-            parts: Sequence[Any] = cast(Sequence[Any], value) if param.schema.kind == "array" else [value]
+        elif step == "query":
+            query[argument.wire] = value if type(value) in argument.plain else to_wire(value, argument.schema, argument.label)
+        elif step == "body":
+            json_body[argument.wire] = value if type(value) in argument.plain else to_wire(value, argument.schema, argument.label)
+        else:
+            if step == "files" and not isinstance(value, (list, tuple)):
+                raise TypeError(f"{argument.label} must be a list of files, got {type(value).__name__}")
+            parts: Sequence[Any] = cast("Sequence[Any]", value) if step == "files" else [value]
             for part in parts:
                 if not isinstance(part, FileSource):
-                    raise TypeError(f"{_label(call, param)} must be a file, got {type(part).__name__}")
-                files.append((param.wire, part))
-        elif where == "query":
-            query[param.wire] = to_wire(value, param.schema, _label(call, param))
-        else:
-            json_body[param.wire] = to_wire(value, param.schema, _label(call, param))
+                    raise TypeError(f"{argument.label} must be a file, got {type(part).__name__}")
+                files.append((argument.wire, part))
     if options.extra_query:
         query.update(options.extra_query)
     if options.extra_body:
@@ -129,8 +127,8 @@ def build_request(config: ClientConfig, call: Call[Any], nonce: Optional[str] = 
     try:
         url = config.api_root + (render_path(op.path, path_values) if path_values else op.path)
     except PathValueError as exc:
-        param = next(param for param in op.params if param.wire == exc.name)
-        raise ValueError(f"{_label(call, param)} {exc.problem}") from None
+        label = next(argument.label for argument in op.arguments if argument.wire == exc.name)
+        raise ValueError(f"{label} {exc.problem}") from None
     query_string = encode_query(query.items()) if query else ""
     if query_string:
         url = f"{url}?{query_string}"
@@ -167,8 +165,14 @@ def _override_headers(
     (the client's were checked once, when it was made).
     """
     check_headers(extra, "extra_headers")
+    # By lower-cased name, in sending order (the SDK's own names differ in
+    # more than case): a header given moves to the end, as if removed and
+    # added again, and each name is lower-cased once rather than once per
+    # header it is compared with.
+    merged = {key.lower(): (key, item) for key, item in headers.items()}
     for name, value in (*defaults.items(), *extra.items()):
-        headers = {key: item for key, item in headers.items() if key.lower() != name.lower()}
+        lowered = name.lower()
+        merged.pop(lowered, None)
         if value is not None:
-            headers[name] = value
-    return headers
+            merged[lowered] = (name, value)
+    return dict(merged.values())

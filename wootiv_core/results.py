@@ -65,6 +65,8 @@ def _converter(op: Operation[Any], tp: Any, strict: bool) -> Convert:
 
 
 def _page_number(value: Any) -> Optional[int]:
+    if type(value) is int:
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     if not math.isfinite(value) or int(value) != value:
@@ -76,7 +78,8 @@ def _read_page(op: Operation[Any], convert: Convert, response: Response, data: A
     if isinstance(data, list):
         items: List[Any] = convert(response, data)
         return PageData(items, None, None, None)
-    envelope = cast(Dict[str, Any], data) if isinstance(data, dict) else None
+    # Quoted: `Dict[str, Any]` itself would be built anew on every page.
+    envelope = cast("Dict[str, Any]", data) if isinstance(data, dict) else None
     if envelope is None or not isinstance(envelope.get("data"), list):
         raise APIResponseValidationError(
             response,

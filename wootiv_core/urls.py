@@ -15,6 +15,7 @@ Two rules matter for safety and for the API:
 
 from __future__ import annotations
 
+import collections.abc
 import re
 from typing import Any, Iterable, List, Mapping, Tuple, cast
 from urllib.parse import quote
@@ -82,24 +83,30 @@ def query_value(value: Any) -> str:
     return str(value)
 
 
-def _flatten(key: str, value: Any, out: List[Tuple[str, str]]) -> None:
-    if value is None:
+def _flatten(key: str, value: Any, out: List[str]) -> None:
+    # The usual values first: a str, or an int (whose digits need no quoting).
+    if type(value) is str:
+        out.append(f"{_quote(key, '[]')}={_quote(value)}")
+    elif type(value) is int:
+        out.append(f"{_quote(key, '[]')}={value}")
+    elif value is None:
         return
-    if isinstance(value, Mapping):
-        mapping = cast(Mapping[Any, Any], value)
+    # The ABC itself: `typing.Mapping` answers the same through a slower detour.
+    elif isinstance(value, collections.abc.Mapping):
+        mapping = cast("Mapping[Any, Any]", value)
         for sub_key, sub_value in mapping.items():
             _flatten(f"{key}[{sub_key}]", sub_value, out)
     elif isinstance(value, (list, tuple)):
-        items = cast(Iterable[Any], value)
+        items = cast("Iterable[Any]", value)
         parts = [_quote(query_value(item)) for item in items if item is not None]
-        out.append((_quote(key, "[]"), ",".join(parts)))
+        out.append(f"{_quote(key, '[]')}={','.join(parts)}")
     else:
-        out.append((_quote(key, "[]"), _quote(query_value(value))))
+        out.append(f"{_quote(key, '[]')}={_quote(query_value(value))}")
 
 
 def encode_query(params: Iterable[Tuple[str, Any]]) -> str:
     """Encode `(name, value)` pairs as a query string (without the `?`)."""
-    out: List[Tuple[str, str]] = []
+    out: List[str] = []
     for key, value in params:
         _flatten(key, value, out)
-    return "&".join(f"{key}={value}" for key, value in out)
+    return "&".join(out)
