@@ -4,7 +4,8 @@ For each driver the same local server (`bench/server.py`, in its own
 process) is called the same way by the raw library and by the SDK over that
 library, alternating in rounds so that drift on the machine hits both alike.
 Reported: time per call (lower is better) and the SDK/raw ratio for one
-object and for a 100-item page (parsing into models included), throughput
+object and for 100-item pages of roles and of contacts (parsing into models
+included), throughput
 at 32 concurrent async calls (higher is better) and its SDK/raw ratio, and
 the time `import wootiv` takes.
 
@@ -87,7 +88,7 @@ RAW_OF = {"httpx": "httpx", "requests": "requests", "h11": "httpx", "aiohttp": "
 
 
 def sync_benchmarks(driver: str, url: str, rounds: int, calls: int) -> List[str]:
-    """One object and a 100-item page, the raw library against the SDK over `driver`."""
+    """One object and two 100-item pages, the raw library against the SDK over `driver`."""
     lines: List[str] = []
     raw_name = RAW_OF[driver]
     raw_client: Any = httpx.Client() if raw_name == "httpx" else requests.Session()
@@ -95,7 +96,8 @@ def sync_benchmarks(driver: str, url: str, rounds: int, calls: int) -> List[str]
     timed(lambda: raw_client.get(f"{url}/role/r1"), 50)  # warm up the connection
     cases = {
         "one object": (f"{url}/role/role-1", lambda: sdk.roles.retrieve("role-1")),
-        "100-item page": (f"{url}/role?limit=100", lambda: sdk.roles.list(limit=100).data),
+        "100-role page": (f"{url}/role?limit=100", lambda: sdk.roles.list(limit=100).data),
+        "100-contact page": (f"{url}/contacts?limit=100", lambda: sdk.contacts.list(limit=100).data),
     }
     for label, (raw_url, sdk_call) in cases.items():
         n = calls if label == "one object" else max(calls // 5, 50)
@@ -110,7 +112,7 @@ def sync_benchmarks(driver: str, url: str, rounds: int, calls: int) -> List[str]
         raw, sdk_time, ratio = summary(samples["raw"], samples["sdk"])
         # Time per call: raw/SDK is the SDK's throughput relative to raw.
         lines.append(
-            f"{label:14} {driver:12} vs raw {raw_name:9} raw {raw * 1e6:8.0f} us/call   sdk {sdk_time * 1e6:8.0f} us/call"
+            f"{label:16} {driver:12} vs raw {raw_name:9} raw {raw * 1e6:8.0f} us/call   sdk {sdk_time * 1e6:8.0f} us/call"
             f"   ratio {ratio:5.2f}   throughput x{1 / ratio:5.2f}"
         )
     raw_client.close()
@@ -133,7 +135,7 @@ async def throughput(call: Callable[[], Awaitable[Any]], total: int, concurrency
 async def async_benchmarks(driver: str, url: str, rounds: int, calls: int, concurrency: int = 32) -> List[str]:
     """Throughput at `concurrency` concurrent calls, the raw library against the SDK over `driver`.
 
-    One object for every driver; a 100-item page for the drivers compared
+    One object for every driver; the 100-item pages for the drivers compared
     with raw aiohttp.
     """
     raw_name = RAW_OF[driver]
@@ -143,7 +145,8 @@ async def async_benchmarks(driver: str, url: str, rounds: int, calls: int, concu
     }
     if raw_name == "aiohttp":
         raw_aiohttp = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
-        cases["100-item page"] = (f"{url}/role?limit=100", lambda: sdk.roles.list(limit=100))
+        cases["100-role page"] = (f"{url}/role?limit=100", lambda: sdk.roles.list(limit=100))
+        cases["100-contact page"] = (f"{url}/contacts?limit=100", lambda: sdk.contacts.list(limit=100))
 
         def raw_of(target: str) -> Callable[[], Awaitable[Any]]:
             async def raw_call() -> Any:
@@ -180,7 +183,7 @@ async def async_benchmarks(driver: str, url: str, rounds: int, calls: int, concu
                 samples[name].append(await throughput(calls_of[name], n, concurrency))
         raw, sdk_rate, ratio = summary(samples["raw"], samples["sdk"])
         lines.append(
-            f"{label:14} {driver:12} vs raw {raw_name:9} x{concurrency:<3} raw {raw:8.0f} calls/s   sdk {sdk_rate:8.0f} calls/s"
+            f"{label:16} {driver:12} vs raw {raw_name:9} x{concurrency:<3} raw {raw:8.0f} calls/s   sdk {sdk_rate:8.0f} calls/s"
             f"   ratio {ratio:5.2f}"
         )
     await close_raw()

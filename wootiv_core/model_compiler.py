@@ -8,8 +8,11 @@ nested models, lists of models, and `Optional` of any of these — and fills
 the object's slots directly. Nested models are written into their parent's
 function, so a record with its sub-records is read by one call, and a list
 of models at the top (`List[RoleDto]`) is read by one function with the
-loop inside. Fields of any other type (literals, free-form objects, nested
-lists) go through the converter's own hook.
+loop inside. String literals (`Literal["email", "phoneNumber"]`) are
+checked inline against the set of their values, and a free-form object
+(`Dict[str, Any]`) inline when it is flat; one holding arrays or objects,
+and fields of any other type (nested lists, ...), go through the
+converter's own hook, which also checks their depth.
 
 The code is written for the interpreter's cheapest steps: every name it
 uses is a local (a parameter with a default), fields are looked up with
@@ -29,7 +32,7 @@ import builtins
 import datetime as _dt
 import re
 import sys
-from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union, cast, get_args, get_origin
+from typing import Any, Callable, Dict, FrozenSet, List, Literal, Optional, Tuple, Type, Union, cast, get_args, get_origin
 
 import attrs
 
@@ -91,6 +94,23 @@ def _list_of_model(tp: Any) -> Optional[Type[Model]]:
     return None
 
 
+def _string_literal(tp: Any) -> Optional[FrozenSet[str]]:
+    """The values of `Literal[...]` when they are all strings, else `None`.
+
+    For strings, membership of the set agrees with cattrs' membership of
+    the literal's tuple; a value that cannot be hashed raises, which sends
+    the answer down the slow path like any other misfit.
+    """
+    if get_origin(tp) is Literal and all(type(value) is str for value in get_args(tp)):
+        return frozenset(get_args(tp))
+    return None
+
+
+def _free_form_object(tp: Any) -> bool:
+    """Whether `tp` is `Dict[str, Any]` (or a bare `Dict`), a type the converter keeps as decoded."""
+    return get_origin(tp) in (dict, Dict) and get_args(tp) in ((), (str, Any))
+
+
 def _mentions_model(tp: Any) -> bool:
     """Whether `tp` is a model or a type built from one (`Dict[str, M]`, ...)."""
     return is_model_class(tp) or any(_mentions_model(arg) for arg in get_args(tp))
@@ -147,6 +167,7 @@ class _Writer:
             "_utc": _dt.timezone.utc,
             "_absent": _ABSENT,
             "_empty": frozenset(),
+            "_containers": (dict, list),
             "_unknown": unknown_fields,
         }
         self.keys: Dict[str, str] = {}
@@ -228,14 +249,29 @@ class _Writer:
         v = f"v{d}"
         inner = _optional_of(tp)
         item = _list_of_model(tp)
+        # Store the value once, in the variable and the attribute alike.
+        assign = f"{t} = {v}" if src == v else f"{t} = {v} = {src}"
         if inner is not None and (inner in _INLINE_CHECKS or is_model_class(inner)):
             if src != v:
                 self.emit(indent, f"{v} = {src}")
             self.emit(indent, f"if {v} is None: {t} = None", "else:")
             self.convert(inner, v, t, chain, indent + "    ", what)
         elif tp in _INLINE_CHECKS:
-            assign = f"{t} = {v}" if src == v else f"{t} = {v} = {src}"
             self.emit(indent, *(line.format(assign=assign, src=src, t=t, v=v, what=what) for line in _INLINE_CHECKS[tp]))
+        elif _string_literal(tp) is not None:
+            self.emit(indent, assign, f"if {v} not in {self.name(_string_literal(tp))}: raise TypeError({what})")
+        elif _free_form_object(tp):
+            # Flat, the common case, it is kept as decoded; with a nested
+            # array or object the converter's hook also checks its depth.
+            self.emit(
+                indent,
+                assign,
+                f"if type({v}) is not dict: raise TypeError({what})",
+                f"for x{d} in {v}.values():",
+                f"    if type(x{d}) in _containers:",
+                f"        {t} = {self.hook(tp)}({v}, {self.name(tp)})",
+                "        break",
+            )
         elif is_model_class(tp) and self.inlined(tp, chain):
             self.emit(indent, f"o{d + 1} = {src}")
             self.model(tp, chain, indent)

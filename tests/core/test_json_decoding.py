@@ -63,7 +63,16 @@ def test_free_form_values_past_the_bound_are_refused_when_structured(strict: boo
         structure(deep, List[Any], strict=strict)
     with pytest.raises(TooDeep):  # an unknown field of a model
         structure({"id": "r", "extra": deep}, models.ReferenceIDDto, strict=strict)
+    stamp = "2026-01-02T03:04:05Z"
+    contact = {
+        "id": "c", "audit": {"date_created": stamp, "date_deleted": stamp, "date_updated": stamp, "version": 1},
+        "contactGroupId": "g", "email": "e", "firstName": "f", "lastName": "l", "phoneNumber": "p",
+        "primaryContact": "email", "workspaceId": "w",
+    }  # fmt: skip
+    with pytest.raises(TooDeep):  # a declared free-form field of a model
+        structure({**contact, "metadata": {"deep": deep}}, models.ReadContactDto, strict=strict)
     shallow = nested(MAX_JSON_DEPTH - 1)
+    assert structure({**contact, "metadata": {"kept": shallow[0]}}, models.ReadContactDto, strict=strict).metadata == {"kept": shallow[0]}
     assert structure({"id": "r", "extra": shallow}, models.ReferenceIDDto, strict=strict).extra_fields == {"extra": shallow}
     assert structure({"kept": shallow}, Dict[str, Any], strict=strict) == {"kept": shallow}
 

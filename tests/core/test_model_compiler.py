@@ -98,6 +98,39 @@ def test_a_lower_case_zone_is_read_either_way() -> None:
     assert structure(role, models.RoleDto, strict=True).audit.date_created.isoformat() == "2026-01-02T03:04:05+00:00"
 
 
+CONTACT = {
+    "id": "c", "audit": {"date_created": "2026-01-02T03:04:05Z", "date_deleted": "2026-01-02T03:04:05Z", "date_updated": "2026-01-02T03:04:05Z", "version": 1},
+    "contactGroupId": "g", "email": "e", "firstName": "f", "lastName": "l", "metadata": {}, "phoneNumber": "p",
+    "primaryContact": "email", "workspaceId": "w",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"primaryContact": "phoneNumber"},
+        {"primaryContact": "fax"},
+        {"primaryContact": ["email"]},
+        {"primaryContact": None},
+        {"metadata": {"source": "crm", "since": 2020}},
+        {"metadata": {"tags": ["a", "b"], "owner": {"id": "u"}}},
+        {"metadata": ["source"]},
+        {"metadata": None},
+    ],
+    ids=repr,
+)
+def test_literals_and_free_form_objects_read_inline_agree_with_cattrs(change: Dict[str, Any]) -> None:
+    # Both are checked inside the compiled function: a literal against the set
+    # of its values, a flat free-form object by its kind alone.
+    wire = {**CONTACT, **change}
+    fast = outcome(_fast, wire, models.ReadContactDto)
+    assert fast == outcome(_detailed, wire, models.ReadContactDto)
+    valid = change.get("primaryContact", "email") in ("email", "phoneNumber") and isinstance(change.get("metadata", {}), dict)
+    assert (fast != "rejected") == valid
+    if valid and "metadata" in change:
+        assert fast[0].metadata is wire["metadata"]  # kept as decoded, not copied
+
+
 # No model of the API contains itself or nests deeper than three records, so
 # these stand in for the cases where the compiler calls a nested model's
 # function instead of writing it inline.
