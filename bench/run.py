@@ -5,9 +5,8 @@ process) is called the same way by the raw library and by the SDK over that
 library, alternating in rounds so that drift on the machine hits both alike.
 Reported: time per call (lower is better) and the SDK/raw ratio for one
 object and for 100-item pages of roles and of contacts (parsing into models
-included), throughput
-at 32 concurrent async calls (higher is better) and its SDK/raw ratio, and
-the time `import wootiv` takes.
+included), throughput at 32 concurrent async calls (higher is better) and
+its SDK/raw ratio, and the time `import wootiv` takes.
 
 A ratio is the median over rounds of the SDK/raw ratio of each round's
 back-to-back pair. Each driver is measured in a fresh interpreter of its
