@@ -32,9 +32,9 @@ import cattrs
 from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
-from .json_decoding import MAX_JSON_DEPTH, too_deep
+from .json_decoding import CONTAINERS, MAX_JSON_DEPTH, too_deep
 from .model import BOOKKEEPING, Model, is_model_class, read_iso, wire_name
-from .model_compiler import compile_model, compiles
+from .model_compiler import compile_model, compiles, is_free_form
 
 __all__ = ["ShapeError", "TooDeep", "structure", "structurer", "parse_datetime", "unknown_fields", "wrong_kind"]
 
@@ -58,12 +58,9 @@ class TooDeep(ShapeError):
         super().__init__(f"a free-form value is nested more than {MAX_JSON_DEPTH} levels deep")
 
 
-_CONTAINERS = (dict, list)
-
-
 def _bounded_depth(value: Any) -> Any:
     """`value`, unless it is a container nested too deep (`TooDeep`)."""
-    if type(value) in _CONTAINERS and too_deep(value):
+    if type(value) in CONTAINERS and too_deep(value):
         raise TooDeep()
     return value
 
@@ -71,20 +68,6 @@ def _bounded_depth(value: Any) -> Any:
 def unknown_fields(data: Dict[str, Any], known: FrozenSet[str]) -> Dict[str, Any]:
     """The members of `data` a model does not declare, each checked for depth."""
     return {key: _bounded_depth(item) for key, item in data.items() if key not in known}
-
-
-def _is_free_form(tp: Any) -> bool:
-    """`Any`, or a dict or list type made only of `Any` (and `str` keys)."""
-    if tp is Any:
-        return True
-    origin = get_origin(tp)
-    if origin in (dict, Dict):
-        key, value = get_args(tp) or (str, Any)
-        return key is str and _is_free_form(value)
-    if origin in (list, List):
-        (item,) = get_args(tp) or (Any,)
-        return _is_free_form(item)
-    return False
 
 
 def _free_form_hook(tp: Any) -> Callable[[Any, Any], Any]:
@@ -105,7 +88,7 @@ def _free_form_hook(tp: Any) -> Callable[[Any, Any], Any]:
             raise TypeError(f"expected {name}, got {type(value).__name__}")
         members: Any = value.values() if kind is dict else value
         for member in members:
-            if type(member) in _CONTAINERS:
+            if type(member) in CONTAINERS:
                 if too_deep(value):
                     raise TooDeep()
                 break
@@ -229,7 +212,7 @@ def _build(detailed: bool) -> cattrs.Converter:
 
     conv.register_structure_hook_factory(_is_list, list_hook)
     # Registered after the list factory: the later registration wins.
-    conv.register_structure_hook_factory(_is_free_form, _free_form_hook)
+    conv.register_structure_hook_factory(is_free_form, _free_form_hook)
 
     def compiled_hook(tp: Any) -> Callable[[Any, Any], Any]:
         return compile_model(tp, conv.get_structure_hook, unknown_fields)

@@ -28,7 +28,7 @@ from typing import Any, Dict, Iterable, List, Tuple, Union, cast
 
 import orjson
 
-__all__ = ["loads", "decoded_key", "too_deep", "MAX_JSON_DEPTH", "NestingError"]
+__all__ = ["loads", "decoded_key", "too_deep", "CONTAINERS", "MAX_JSON_DEPTH", "NestingError"]
 
 #: The deepest nesting of arrays and objects the SDK accepts in a free-form
 #: value. A deeper one makes the answer an `APIResponseValidationError`.
@@ -57,11 +57,12 @@ def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
             continue
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children if type(child) in _CONTAINERS)
+        stack.extend((child, depth + 1) for child in children if type(child) in CONTAINERS)
     return False
 
 
-_CONTAINERS = (dict, list)
+#: The decoded JSON kinds that hold other values: objects and arrays.
+CONTAINERS = (dict, list)
 
 
 def decoded_key(name: str) -> str:

@@ -36,10 +36,10 @@ from typing import Any, Callable, Dict, FrozenSet, List, Literal, Optional, Tupl
 
 import attrs
 
-from .json_decoding import decoded_key
+from .json_decoding import CONTAINERS, decoded_key
 from .model import BOOKKEEPING, Model, is_model_class, read_iso, wire_name
 
-__all__ = ["compile_model", "compiles", "Hook"]
+__all__ = ["compile_model", "compiles", "is_free_form", "Hook"]
 
 Hook = Callable[[Any, Any], Any]
 
@@ -106,9 +106,27 @@ def _string_literal(tp: Any) -> Optional[FrozenSet[str]]:
     return None
 
 
+def is_free_form(tp: Any) -> bool:
+    """`Any`, or a dict or list type made only of `Any` (and `str` keys): kept as decoded.
+
+    The converter keeps values of these types as they came, after a check
+    of their kind and depth; the compiled models check a flat object inline.
+    """
+    if tp is Any:
+        return True
+    origin = get_origin(tp)
+    if origin in (dict, Dict):
+        key, value = get_args(tp) or (str, Any)
+        return key is str and is_free_form(value)
+    if origin in (list, List):
+        (item,) = get_args(tp) or (Any,)
+        return is_free_form(item)
+    return False
+
+
 def _free_form_object(tp: Any) -> bool:
-    """Whether `tp` is `Dict[str, Any]` (or a bare `Dict`), a type the converter keeps as decoded."""
-    return get_origin(tp) in (dict, Dict) and get_args(tp) in ((), (str, Any))
+    """Whether `tp` is a free-form object type (`Dict[str, Any]`, ...)."""
+    return get_origin(tp) in (dict, Dict) and is_free_form(tp)
 
 
 def _mentions_model(tp: Any) -> bool:
@@ -167,7 +185,7 @@ class _Writer:
             "_utc": _dt.timezone.utc,
             "_absent": _ABSENT,
             "_empty": frozenset(),
-            "_containers": (dict, list),
+            "_containers": CONTAINERS,
             "_unknown": unknown_fields,
         }
         self.keys: Dict[str, str] = {}
@@ -258,8 +276,8 @@ class _Writer:
             self.convert(inner, v, t, chain, indent + "    ", what)
         elif tp in _INLINE_CHECKS:
             self.emit(indent, *(line.format(assign=assign, src=src, t=t, v=v, what=what) for line in _INLINE_CHECKS[tp]))
-        elif _string_literal(tp) is not None:
-            self.emit(indent, assign, f"if {v} not in {self.name(_string_literal(tp))}: raise TypeError({what})")
+        elif (values := _string_literal(tp)) is not None:
+            self.emit(indent, assign, f"if {v} not in {self.name(values)}: raise TypeError({what})")
         elif _free_form_object(tp):
             # Flat, the common case, it is kept as decoded; with a nested
             # array or object the converter's hook also checks its depth.
