@@ -108,7 +108,7 @@ class _Clock:
         return error
 
 
-def _close_all(book: "PoolBook[_Connection]", lock: threading.Condition) -> None:
+def _close_all(book: "PoolBook[_Connection]", lock: "threading.Lock") -> None:
     with lock:
         connections = book.drain()
     for connection in connections:
@@ -150,7 +150,13 @@ class H11Transport:
             trust_env=trust_env,
         )
         self._book: PoolBook[_Connection] = PoolBook(max_connections, max_keepalive_connections, keepalive_expiry)
-        self._lock = threading.Condition()
+        # The pool's lock, and the condition a call waits on for a free
+        # connection. Only a call that waits is woken: `_waiting` counts
+        # them, so that a release with nobody waiting (the usual case) costs
+        # no `notify()`.
+        self._lock = threading.Lock()
+        self._freed = threading.Condition(self._lock)
+        self._waiting = 0
         self._closed = False
         self._finalizer = weakref.finalize(self, _close_all, self._book, self._lock)
 
@@ -199,7 +205,7 @@ class H11Transport:
         """Close every pooled connection; later sends fail (idempotent)."""
         with self._lock:
             self._closed = True
-            self._lock.notify_all()
+            self._freed.notify_all()
         self._finalizer()
 
     # -- the pool
@@ -231,13 +237,17 @@ class H11Transport:
                 left = None if waited_until is None else waited_until - time.monotonic()
                 if left is not None and left <= 0:
                     raise clock.timed_out("waiting for a free connection from the pool", sent=False)
-                self._lock.wait(left)
+                self._waiting += 1
+                try:
+                    self._freed.wait(left)
+                finally:
+                    self._waiting -= 1
         try:
             return self._open(route, clock)
         except BaseException:
             with self._lock:
                 book.forget()
-                self._lock.notify()
+                self._wake()
             raise
 
     def _release(self, route: Route, connection: _Connection, reusable: bool) -> None:
@@ -247,7 +257,7 @@ class H11Transport:
             else:
                 self._book.forget()
                 surplus = connection
-            self._lock.notify()
+            self._wake()
         if surplus is not None:
             surplus.close()
 
@@ -255,7 +265,12 @@ class H11Transport:
         connection.close()
         with self._lock:
             self._book.forget()
-            self._lock.notify()
+            self._wake()
+
+    def _wake(self) -> None:
+        """Wake one call waiting for a free connection, if any (the lock held)."""
+        if self._waiting:
+            self._freed.notify()
 
     # -- connecting
 
