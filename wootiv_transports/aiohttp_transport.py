@@ -83,10 +83,20 @@ def _aiohttp_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
     new one, so it gets both limits; `sock_connect` bounds the opening alone,
     `sock_read` each wait for data, `total` the whole attempt. aiohttp has no
     write limit.
+
+    A limit no shorter than the attempt's is left out: aiohttp arms `total`
+    first, so such a limit could only ever fire after it, and each one left
+    in costs a timer per call (`sock_read` one per chunk). With the default
+    timeout (60 s, 5 s to connect) only `total` and `sock_connect` remain.
     """
+    attempt = timeout.attempt
+
+    def shorter(limit: Optional[float]) -> Optional[float]:
+        return None if limit is None or (attempt is not None and limit >= attempt) else limit
+
     connect, pool = timeout.connect, timeout.pool
     acquire = None if connect is None or pool is None else connect + pool
-    return aiohttp.ClientTimeout(total=timeout.attempt, connect=acquire, sock_connect=connect, sock_read=timeout.read)
+    return aiohttp.ClientTimeout(total=attempt, connect=shorter(acquire), sock_connect=shorter(connect), sock_read=shorter(timeout.read))
 
 
 _timeouts = TimeoutCache(_aiohttp_timeout)
